@@ -7,7 +7,7 @@ import pytest
 from mkdocs_scholar.scholar.errors import ScholarError
 from mkdocs_scholar.scholar.options import TagOptions, parse_markup, split_list
 
-# -- keys ---------------------------------------------------------------------------------------------
+# -- keys -----------------------------------------------------------------------------------------------
 
 
 def test_leading_words_are_the_keys_in_written_order():
@@ -37,7 +37,7 @@ def test_keys_stop_at_the_first_dash_token():
     assert options.locators == ["24 smalltalk"]
 
 
-# -- every option, short and long ---------------------------------------------------------------------
+# -- every option, short and long -----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -151,7 +151,7 @@ def test_remove_duplicates_takes_a_comma_list_of_fields(markup):
     assert parse_markup(markup).remove_duplicates == ["author", "journal"]
 
 
-# -- values with spaces and dashes ------------------------------------------------------------------------
+# -- values with spaces and dashes ----------------------------------------------------------------------
 
 
 def test_locator_value_keeps_its_spaces():
@@ -215,7 +215,7 @@ def test_markup_over_several_lines_reads_like_one_line():
     assert options.files == ["other"]
 
 
-# -- --opt=value and quotes --------------------------------------------------------------------------------
+# -- --opt=value and quotes -----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -262,7 +262,7 @@ def test_quotes_inside_a_value_are_kept():
     assert parse_markup("-t 'unclosed -c").text == "'unclosed"
 
 
-# -- unknown options and stray text -------------------------------------------------------------------------
+# -- unknown options and stray text ---------------------------------------------------------------------
 
 
 def test_unknown_long_option_is_recorded_with_its_value():
@@ -299,7 +299,7 @@ def test_leading_text_that_is_no_option_is_recorded():
     assert options.cited is True
 
 
-# -- errors ---------------------------------------------------------------------------------------------------
+# -- errors ---------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -419,7 +419,7 @@ def test_zero_offset_with_leading_zeros_is_a_number():
     assert parse_markup("-o 00").offset == 0
 
 
-# -- split_list ------------------------------------------------------------------------------------------------
+# -- split_list -----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
