@@ -21,3 +21,33 @@ class ScholarError(Exception):
             where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
         text = f"{where}{self.message}"
         return f"{text} ({self.hint})" if self.hint else text
+
+
+class Problem:
+    """A problem found while building that does not stop the page: reported as a warning.
+
+    ``line`` is 1-based within ``path`` (a docs-relative page path, a .bib file, an include); the caller
+    fills in ``path`` where the core only knows the line.
+    """
+
+    __slots__ = ("message", "line", "path", "hint")
+
+    def __init__(self, message: str, *, line: int | None = None, path: str | None = None, hint: str | None = None):
+        self.message = message
+        self.line = line
+        self.path = path
+        self.hint = hint
+
+    @classmethod
+    def from_error(cls, err: ScholarError, *, line: int | None = None, path: str | None = None) -> Problem:
+        return cls(err.message, line=err.line or line, path=err.path or path, hint=err.hint)
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        text = f"{where}{self.message}"
+        return f"{text}; {self.hint}" if self.hint else text
+
+    def __repr__(self) -> str:
+        return f"Problem({str(self)!r})"
