@@ -1,0 +1,253 @@
+"""Jekyll's own Liquid tags: ``include``, ``include_relative``, ``post_url``, ``link``, ``highlight``, and
+the handling of unknown tags (kept as text, reported with their line).
+
+``MarkupTag``/``MarkupNode`` are the base of every tag here and of the citation tags in
+``mkdocs_scholar.tags``: Jekyll tags take their arguments as raw text (``{% cite a b --file x %}``), not
+as Liquid expressions, so the node keeps the markup and its start token (for line numbers).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from io import StringIO
+from pathlib import Path
+from typing import Any, TextIO
+
+from liquid.ast import BlockNode, Node
+from liquid.exceptions import TemplateNotFoundError
+from liquid.parser import get_parser
+from liquid.tag import Tag
+from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_ILLEGAL, TOKEN_TAG, Token
+
+from .environment import doc_link, line_of
+from .filters import SCHOLAR_KEY
+
+
+class MarkupNode(Node):
+    """A tag with its raw markup; subclasses implement ``output``."""
+
+    __slots__ = ("markup", "block")
+
+    def __init__(self, token: Token, markup: str, block: BlockNode | None = None) -> None:
+        super().__init__(token)
+        self.markup = markup
+        self.block = block
+        self.blank = False
+
+    @property
+    def line(self) -> int | None:
+        return line_of(self.token)
+
+    def facts(self, context: Any) -> Any:
+        return context.globals.get(SCHOLAR_KEY)
+
+    def problem(self, context: Any, message: str, hint: str | None = None) -> None:
+        facts = self.facts(context)
+        if facts is not None:
+            facts.problem(message, line=self.line, hint=hint)
+
+    def body(self, context: Any) -> str:
+        if self.block is None:
+            return ""
+        buf = StringIO()
+        self.block.render(context, buf)
+        return buf.getvalue()
+
+    def interpolate(self, context: Any, text: str) -> str:
+        """Jekyll interpolates ``{{ var }}`` inside tag markup (file names, --file, --query)."""
+        if "{{" not in text:
+            return text
+        return _render_inline(context, text)
+
+    def output(self, context: Any) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def render_to_output(self, context: Any, buffer: TextIO) -> int:
+        text = self.output(context)
+        buffer.write(text)
+        return len(text)
+
+    def children(self, static_context: Any, *, include_partials: bool = True) -> Any:
+        if self.block is not None:
+            yield self.block
+
+
+def _render_inline(context: Any, text: str) -> str:
+    template = context.env.from_string(text)
+    buf = StringIO()
+    template.render_with_context(context, buf, partial=True)
+    return buf.getvalue()
+
+
+class MarkupTag(Tag):
+    """Parses ``{% name markup %}`` (or a block up to ``{% endname %}``) into ``node_class``."""
+
+    block = False
+    node_class: type[MarkupNode] = MarkupNode
+
+    def parse(self, stream: Any) -> Node:
+        token = stream.current
+        markup = ""
+        if stream.peek.kind == TOKEN_EXPRESSION:
+            next(stream)
+            markup = stream.current.value
+        block = None
+        if self.block:
+            next(stream)
+            block = get_parser(self.env).parse_block(stream, (self.end, TOKEN_EOF))
+            stream.expect(TOKEN_TAG, value=self.end)
+        return self.node_class(token, markup.strip(), block)
+
+
+# -- unknown tags ---------------------------------------------------------------------------------
+class UnknownNode(MarkupNode):
+    def output(self, context: Any) -> str:
+        name = self.token.value
+        self.problem(context, f"unknown Liquid tag '{name}' (kept as text)",
+                     hint="remove it, or wrap it in {% raw %}…{% endraw %} if it is meant literally")
+        return "{% " + f"{name} {self.markup}".strip() + " %}"
+
+
+class UnknownTag(MarkupTag):
+    """Replaces python-liquid's ``illegal`` handler: the tag stays in the page as text, with a warning."""
+
+    name = TOKEN_ILLEGAL
+    node_class = UnknownNode
+
+
+# -- include --------------------------------------------------------------------------------------
+_PARAM_RE = re.compile(r"""([\w-]+)\s*=\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[\w.\[\]'"-]+)""")
+
+
+class IncludeNode(MarkupNode):
+    relative = False
+
+    def output(self, context: Any) -> str:
+        markup = self.markup
+        m = re.match(r"\s*(\{\{.*?\}\}|\S+)\s*(.*)$", markup, re.S)
+        if not m:
+            self.problem(context, "include without a file name", hint="write {% include file.html %}")
+            return ""
+        name = self.interpolate(context, m.group(1)).strip()
+        params: dict[str, Any] = {}
+        for key, raw in _PARAM_RE.findall(m.group(2)):
+            if raw[:1] in "\"'":
+                params[key] = self.interpolate(context, raw[1:-1])
+            else:
+                params[key] = context.get(raw.split("."), token=None, default=None)
+        env = context.env
+        try:
+            if self.relative:
+                template = self._relative_template(context, name)
+            else:
+                template = env.get_template(name, context=context)
+        except TemplateNotFoundError:
+            where = "next to the page" if self.relative else "in _includes/"
+            self.problem(context, f"include file '{name}' not found {where}",
+                         hint="copy it from your Jekyll site's _includes/ folder next to mkdocs.yml")
+            return ""
+        buf = StringIO()
+        with context.extend({"include": params}, template=template):
+            template.render_with_context(context, buf, partial=True)
+        return buf.getvalue()
+
+    def _relative_template(self, context: Any, name: str) -> Any:
+        facts = self.facts(context)
+        env = context.env
+        from ..scholar.paths import confined
+
+        base = Path(env.root)
+        page_dir = posixpath.dirname(facts.path) if facts else ""
+        for docs in ("docs", ""):
+            path = confined(base / docs / page_dir / name, base)
+            if path is not None and path.is_file():
+                return env.from_string(path.read_text(encoding="utf-8-sig"), path=str(path))
+        raise TemplateNotFoundError(name)
+
+
+class IncludeTag(MarkupTag):
+    name = "include"
+    node_class = IncludeNode
+
+
+class IncludeRelativeNode(IncludeNode):
+    relative = True
+
+
+class IncludeRelativeTag(MarkupTag):
+    name = "include_relative"
+    node_class = IncludeRelativeNode
+
+
+# -- links to other pages -------------------------------------------------------------------------
+def _find_page(links: Any, wanted: str) -> str | None:
+    """A page's source path from Jekyll's name for it: ``_posts/2020-04-28-x.md``, ``2020-04-28-x``,
+    ``about.md``; Jekyll's ``_posts/`` is the blog's posts folder here, so the file name decides."""
+    wanted = wanted.strip().lstrip("/")
+    if wanted in links:
+        return wanted
+    base = posixpath.basename(wanted)
+    stem = posixpath.splitext(base)[0]
+    for path in sorted(links):
+        name = posixpath.basename(path)
+        if name == base or posixpath.splitext(name)[0] == stem:
+            return path
+    return None
+
+
+class PostUrlNode(MarkupNode):
+    def output(self, context: Any) -> str:
+        facts = self.facts(context)
+        name = self.interpolate(context, self.markup)
+        path = _find_page(facts.links, name) if facts else None
+        if path is None:
+            self.problem(context, f"post_url: no post named '{name}'",
+                         hint="give the post's file name without extension, e.g. 2020-04-28-ICLR-2020")
+            return "#"
+        return doc_link(path)
+
+
+class PostUrlTag(MarkupTag):
+    name = "post_url"
+    node_class = PostUrlNode
+
+
+class LinkNode(MarkupNode):
+    def output(self, context: Any) -> str:
+        facts = self.facts(context)
+        name = self.interpolate(context, self.markup)
+        path = _find_page(facts.links, name) if facts else None
+        if path is None:
+            self.problem(context, f"link: no page or file '{name}'", hint="give the path of a file in the site")
+            return "#"
+        return doc_link(path)
+
+
+class LinkTag(MarkupTag):
+    name = "link"
+    node_class = LinkNode
+
+
+# -- highlight ------------------------------------------------------------------------------------
+class HighlightNode(MarkupNode):
+    def output(self, context: Any) -> str:
+        parts = self.markup.split()
+        lang = parts[0] if parts else ""
+        code = self.body(context).strip("\n")
+        fence = "```"
+        while fence in code:
+            fence += "`"
+        # A fenced block is what the site's Markdown (and its highlighter) renders as code.
+        return f"\n{fence}{lang}\n{code}\n{fence}\n"
+
+
+class HighlightTag(MarkupTag):
+    name = "highlight"
+    end = "endhighlight"
+    block = True
+    node_class = HighlightNode
+
+
+TAGS = [UnknownTag, IncludeTag, IncludeRelativeTag, PostUrlTag, LinkTag, HighlightTag]
+
