@@ -1,0 +1,44 @@
+/* mkdocs_scholar: load MathJax only on pages that have math, and typeset again after Material's
+   instant navigation. The MathJax URL comes from the plugin's `mathjax_url` option; a relative URL is
+   taken from the site root (this script's own folder is assets/mkdocs_scholar/). */
+(function () {
+  "use strict";
+  var configured = __MATHJAX_URL__;
+  var script = document.currentScript;
+  var siteRoot = script ? new URL("../../", script.src).href : document.baseURI;
+  var url = /^([a-z][a-z0-9+.-]*:|\/\/|\/)/i.test(configured) ? configured : new URL(configured, siteRoot).href;
+  var requested = false;
+
+  window.MathJax = window.MathJax || {
+    tex: { inlineMath: [["\\(", "\\)"]], displayMath: [["\\[", "\\]"]], processEscapes: true, processEnvironments: true },
+    options: { ignoreHtmlClass: ".*|", processHtmlClass: "arithmatex" },
+    startup: { typeset: true }
+  };
+
+  function typeset() {
+    if (!document.querySelector(".arithmatex")) return;
+    var mj = window.MathJax;
+    if (mj && typeof mj.typesetPromise === "function") {
+      if (mj.startup && mj.startup.output && mj.startup.output.clearCache) mj.startup.output.clearCache();
+      if (mj.typesetClear) mj.typesetClear();
+      if (mj.texReset) mj.texReset();
+      mj.typesetPromise();
+      return;
+    }
+    if (requested) return;
+    requested = true;
+    var tag = document.createElement("script");
+    tag.src = url;
+    tag.async = true;
+    tag.id = "mkdocs-scholar-mathjax";
+    document.head.appendChild(tag);
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(typeset); /* Material: every page, instant navigation included */
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", typeset);
+  } else {
+    typeset();
+  }
+})();

@@ -1,0 +1,44 @@
+"""The plugin's options: its own few, then every jekyll-scholar ``scholar:`` key under its own name.
+
+The jekyll-scholar keys and their defaults are listed once, in ``scholar.settings.ScholarSettings``; they
+are declared here from that list so a ``scholar:`` block pasted from ``_config.yml`` validates as is. A key
+the plugin does not know (a theme's ``last_name``…) is reported by MkDocs as a warning, not an error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+from .math import DEFAULT_MATHJAX_URL
+from .scholar.settings import ScholarSettings
+
+
+class PluginOptions(Config):
+    enabled = c.Type(bool, default=True)
+
+    # Math: `page` (a page asks with use_math/math/mathjax), `always`, or `never`
+    math = c.Choice(("page", "always", "never"), default="page")
+    # Where browsers load MathJax from; a relative URL is taken from the site root
+    mathjax_url = c.Type(str, default=DEFAULT_MATHJAX_URL)
+
+
+def _jekyll_scholar_options() -> dict[str, c.Type]:
+    """One typed option per jekyll-scholar key, defaulting to jekyll-scholar's default."""
+    defaults = ScholarSettings()
+    options = {}
+    for f in dataclasses.fields(ScholarSettings):
+        default = getattr(defaults, f.name)
+        if f.type == "bool":
+            options[f.name] = c.Type(bool, default=default)
+        elif f.type == "dict":
+            options[f.name] = c.Type(dict, default=dict(default))
+        else:
+            # A list-valued key may be written as "a, b"; a text key as a list (sort_by: [year, month]).
+            options[f.name] = c.Type((str, list), default=list(default) if f.type == "list" else default)
+    return options
+
+
+ScholarConfig = type("ScholarConfig", (PluginOptions,), _jekyll_scholar_options())

@@ -1,0 +1,220 @@
+"""Jekyll front matter → what MkDocs and Material (blog, tags) expect. Pure functions, no MkDocs.
+
+This runs first, on the raw file, because Material's blog plugin reads and validates post front matter
+itself while collecting files, before any page event. What it fixes:
+
+- ``date``: Jekyll accepts ``2017-07-17 12:00:00 +0900`` (YAML keeps it a string) and, with no ``date``,
+  takes the date from a ``YYYY-M-D-title.md`` file name; Material needs a real date on every post.
+- ``tags`` / ``categories`` / ``category``: a space-separated string in Jekyll; lists for Material.
+- ``published: false`` → ``draft: true``.
+- Keys Material's blog validates (``authors``, ``links``, ``pin``, ``readtime``, ``slug``, ``draft``) but that
+  a Jekyll theme used differently are coerced or moved aside, so no post fails validation.
+Everything else (``layout``, ``permalink``, ``excerpt``, ``author``, theme keys) is kept and is harmless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .scholar.errors import Problem
+
+# The same front-matter block MkDocs recognises (mkdocs.utils.meta.YAML_RE), so line numbers agree.
+FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
+# Jekyll's post file name: YYYY-MM-DD-title.ext, months and days possibly unpadded.
+POST_NAME_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)\.[^.]+$")
+_DATE_RE = re.compile(
+    r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?\s*$"
+)
+MATH_KEYS = ("use_math", "math", "mathjax")
+
+
+@dataclass
+class Translation:
+    """The result of translating one file's front matter."""
+
+    meta: dict[str, Any]  # the translated metadata
+    text: str | None  # the whole file with translated front matter, or None when nothing changed
+    body_line: int  # the line of the original file where MkDocs' Markdown body starts (1-based)
+    draft: bool = False  # `published: false`
+    problems: list[Problem] = field(default_factory=list)
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """(YAML text or None, body as MkDocs sees it, body's first line in the original file)."""
+    text = text.lstrip("\ufeff")
+    m = FRONT_MATTER_RE.match(text)
+    if not m:
+        return None, text, 1
+    rest = text[m.end() :]
+    body = rest.lstrip("\n")
+    skipped = text[: m.end()].count("\n") + (len(rest) - len(body))
+    return m.group(1), body, skipped + 1
+
+
+def parse_date(value: str) -> dt.datetime | None:
+    """A Jekyll date string → a naive datetime (the time as written; the offset is dropped)."""
+    m = _DATE_RE.match(value)
+    if not m:
+        return None
+    y, mo, d, hh, mm, ss, _tz = m.groups()
+    try:
+        return dt.datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
+    except ValueError:
+        return None
+
+
+def date_from_filename(name: str) -> dt.datetime | None:
+    m = POST_NAME_RE.match(name.rsplit("/", 1)[-1])
+    if not m:
+        return None
+    try:
+        return dt.datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def wants_math(meta: dict[str, Any], mode: str = "page") -> bool:
+    """Does this page get math? ``mode`` is the site-wide setting: ``always``/``never`` override the page's
+    own ``use_math``/``math``/``mathjax`` flag (as themes spell it); ``page`` lets the page decide."""
+    if mode == "always":
+        return True
+    if mode == "never":
+        return False
+    for key in MATH_KEYS:
+        if key in meta:
+            return _truthy(meta[key])
+    return False
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "on", "1")
+    return bool(value)
+
+
+def _word_list(value: Any, key: str, problems: list[Problem], line: int, split: bool = True) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return value.split() if split else [value.strip()] if value.strip() else []
+    if isinstance(value, (list, tuple)):
+        out = []
+        for item in value:
+            if item is None:
+                continue
+            if isinstance(item, (dict, list)):
+                problems.append(Problem(f"'{key}' holds a {type(item).__name__}; only words are kept", line=line))
+                continue
+            out.append(str(item))
+        return out
+    problems.append(
+        Problem(f"'{key}: {value}' is not a list or text; read as '{value}'", line=line,
+                hint=f"write {key}: [a, b] or {key}: a b")
+    )
+    return [str(value)]
+
+
+def translate(text: str, path: str, *, is_post: bool = False) -> Translation:
+    """Translate the front matter of the file at docs-relative ``path`` (only for messages and its date)."""
+    yaml_text, body, body_line = split_front_matter(text)
+    problems: list[Problem] = []
+    meta: dict[str, Any] = {}
+    if yaml_text is not None:
+        try:
+            loaded = yaml.safe_load(yaml_text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 2 if mark is not None else 1
+            reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            problems.append(Problem(f"front matter is not valid YAML: {reason}", line=line,
+                                    hint="fix the YAML between the --- lines"))
+            return Translation({}, None, body_line, problems=problems)
+        if isinstance(loaded, dict):
+            meta = {str(k): v for k, v in loaded.items()}
+        elif loaded is not None:
+            problems.append(Problem("front matter is not a mapping of keys to values; it is ignored", line=2))
+    original = dict(meta)
+    line_of = _key_lines(yaml_text or "")
+
+    # date: front matter first (Jekyll lets it win over the file name), then the file name.
+    file_date = date_from_filename(path)
+    if "date" in meta:
+        value = meta["date"]
+        if isinstance(value, dt.datetime):
+            meta["date"] = value.replace(tzinfo=None)
+        elif isinstance(value, dt.date):
+            pass
+        else:
+            parsed = parse_date(str(value)) if value is not None else None
+            if parsed is None:
+                problems.append(Problem(
+                    f"date '{value}' is not a date" + (", using the file name's date" if file_date else ""),
+                    line=line_of.get("date"), hint="write date: YYYY-MM-DD or YYYY-MM-DD HH:MM:SS +0000"))
+                if file_date:
+                    meta["date"] = file_date
+                else:
+                    del meta["date"]
+            else:
+                meta["date"] = parsed
+    elif file_date is not None:
+        meta["date"] = file_date
+    if is_post and "date" not in meta:
+        problems.append(Problem("post has no date (none in front matter or file name); using 1970-01-01",
+                                line=1, hint="add date: YYYY-MM-DD to the front matter"))
+        meta["date"] = dt.datetime(1970, 1, 1)
+
+    if "tags" in meta:
+        meta["tags"] = _word_list(meta["tags"], "tags", problems, line_of.get("tags", 1))
+    if "categories" in meta or "category" in meta:
+        cats = _word_list(meta.get("categories"), "categories", problems, line_of.get("categories", 1))
+        # `category` is one category in Jekyll, spaces included.
+        for cat in _word_list(meta.get("category"), "category", problems, line_of.get("category", 1), split=False):
+            if cat not in cats:
+                cats.append(cat)
+        meta["categories"] = cats
+
+    draft = "published" in meta and not _truthy(meta["published"])
+    if draft and "draft" not in meta:
+        meta["draft"] = True
+
+    if "title" in meta and meta["title"] is not None and not isinstance(meta["title"], str):
+        meta["title"] = str(meta["title"])
+    _coerce_blog_keys(meta, problems, line_of)
+
+    changed = meta != original
+    new_text = None
+    if changed:
+        dumped = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=False)
+        new_text = f"---\n{dumped}---\n\n{body}"
+    return Translation(meta, new_text, body_line, draft=draft, problems=problems)
+
+
+def _coerce_blog_keys(meta: dict[str, Any], problems: list[Problem], line_of: dict[str, int]) -> None:
+    """Keys Material's blog plugin validates strictly: make Jekyll's values fit or move them aside."""
+    if "authors" in meta and not (isinstance(meta["authors"], list) and all(isinstance(a, str) for a in meta["authors"])):
+        meta["authors"] = _word_list(meta["authors"], "authors", problems, line_of.get("authors", 1), split=False)
+    expected = {"pin": bool, "draft": bool, "readtime": int, "slug": str, "links": list}
+    for key, kind in expected.items():
+        if key in meta and not isinstance(meta[key], kind):
+            if kind is bool and isinstance(meta[key], str):
+                meta[key] = _truthy(meta[key])
+                continue
+            # Kept under another name, so Material does not reject the post.
+            meta[f"jekyll_{key}"] = meta.pop(key)
+
+
+def _key_lines(yaml_text: str) -> dict[str, int]:
+    """Top-level key → its line in the file (the front matter starts on line 2)."""
+    out: dict[str, int] = {}
+    for i, line in enumerate(yaml_text.splitlines(), start=2):
+        m = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
+        if m:
+            out.setdefault(m.group(1), i)
+    return out
