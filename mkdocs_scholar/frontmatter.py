@@ -110,13 +110,18 @@ def _word_list(value: Any, key: str, problems: list[Problem], line: int, split: 
             if item is None:
                 continue
             if isinstance(item, (dict, list)):
-                problems.append(Problem(f"'{key}' holds a {type(item).__name__}; only words are kept", line=line))
+                problems.append(
+                    Problem(f"'{key}' holds a {type(item).__name__}; only words are kept", line=line)
+                )
                 continue
             out.append(str(item))
         return out
     problems.append(
-        Problem(f"'{key}: {value}' is not a list or text; read as '{value}'", line=line,
-                hint=f"write {key}: [a, b] or {key}: a b")
+        Problem(
+            f"'{key}: {value}' is not a list or text; read as '{value}'",
+            line=line,
+            hint=f"write {key}: [a, b] or {key}: a b",
+        )
     )
     return [str(value)]
 
@@ -133,8 +138,13 @@ def translate(text: str, path: str, *, is_post: bool = False) -> Translation:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 2 if mark is not None else 1
             reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            problems.append(Problem(f"front matter is not valid YAML: {reason}", line=line,
-                                    hint="fix the YAML between the --- lines"))
+            problems.append(
+                Problem(
+                    f"front matter is not valid YAML: {reason}",
+                    line=line,
+                    hint="fix the YAML between the --- lines",
+                )
+            )
             return Translation({}, None, body_line, problems=problems)
         if isinstance(loaded, dict):
             meta = {str(k): v for k, v in loaded.items()}
@@ -154,9 +164,14 @@ def translate(text: str, path: str, *, is_post: bool = False) -> Translation:
         else:
             parsed = parse_date(str(value)) if value is not None else None
             if parsed is None:
-                problems.append(Problem(
-                    f"date '{value}' is not a date" + (", using the file name's date" if file_date else ""),
-                    line=line_of.get("date"), hint="write date: YYYY-MM-DD or YYYY-MM-DD HH:MM:SS +0000"))
+                problems.append(
+                    Problem(
+                        f"date '{value}' is not a date"
+                        + (", using the file name's date" if file_date else ""),
+                        line=line_of.get("date"),
+                        hint="write date: YYYY-MM-DD or YYYY-MM-DD HH:MM:SS +0000",
+                    )
+                )
                 if file_date:
                     meta["date"] = file_date
                 else:
@@ -166,8 +181,13 @@ def translate(text: str, path: str, *, is_post: bool = False) -> Translation:
     elif file_date is not None:
         meta["date"] = file_date
     if is_post and "date" not in meta:
-        problems.append(Problem("post has no date (none in front matter or file name); using 1970-01-01",
-                                line=1, hint="add date: YYYY-MM-DD to the front matter"))
+        problems.append(
+            Problem(
+                "post has no date (none in front matter or file name); using 1970-01-01",
+                line=1,
+                hint="add date: YYYY-MM-DD to the front matter",
+            )
+        )
         meta["date"] = dt.datetime(1970, 1, 1)
 
     if "tags" in meta:
@@ -175,7 +195,9 @@ def translate(text: str, path: str, *, is_post: bool = False) -> Translation:
     if "categories" in meta or "category" in meta:
         cats = _word_list(meta.get("categories"), "categories", problems, line_of.get("categories", 1))
         # `category` is one category in Jekyll, spaces included.
-        for cat in _word_list(meta.get("category"), "category", problems, line_of.get("category", 1), split=False):
+        for cat in _word_list(
+            meta.get("category"), "category", problems, line_of.get("category", 1), split=False
+        ):
             if cat not in cats:
                 cats.append(cat)
         meta["categories"] = cats
@@ -198,8 +220,12 @@ def translate(text: str, path: str, *, is_post: bool = False) -> Translation:
 
 def _coerce_blog_keys(meta: dict[str, Any], problems: list[Problem], line_of: dict[str, int]) -> None:
     """Keys Material's blog plugin validates strictly: make Jekyll's values fit or move them aside."""
-    if "authors" in meta and not (isinstance(meta["authors"], list) and all(isinstance(a, str) for a in meta["authors"])):
-        meta["authors"] = _word_list(meta["authors"], "authors", problems, line_of.get("authors", 1), split=False)
+    if "authors" in meta and not (
+        isinstance(meta["authors"], list) and all(isinstance(a, str) for a in meta["authors"])
+    ):
+        meta["authors"] = _word_list(
+            meta["authors"], "authors", problems, line_of.get("authors", 1), split=False
+        )
     expected = {"pin": bool, "draft": bool, "readtime": int, "slug": str, "links": list}
     for key, kind in expected.items():
         if key in meta and not isinstance(meta[key], kind):

@@ -71,7 +71,9 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return None
-        files.append(File.generated(config, math.LOADER_PATH, content=math.loader_script(self.config.mathjax_url)))
+        files.append(
+            File.generated(config, math.LOADER_PATH, content=math.loader_script(self.config.mathjax_url))
+        )
         files.append(File.generated(config, math.CSS_PATH, content=math.stylesheet()))
         posts_dirs = _blog_post_dirs(config)
         self._line_offsets.clear()
@@ -103,11 +105,15 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
 
     # Liquid first: every other plugin and the Markdown step see the rendered page.
     @event_priority(50)
-    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
         if not self.config.enabled or self.build is None:
             return None
         src = page.file.src_uri
-        page_input = PageInput(path=src, url=page.url, meta=page.meta, line_offset=self._line_offsets.get(src, 0))
+        page_input = PageInput(
+            path=src, url=page.url, meta=page.meta, line_offset=self._line_offsets.get(src, 0)
+        )
         try:
             result = render_page(markdown, page_input, self.build)
         except ScholarError as err:

@@ -25,7 +25,7 @@ from .liquid.environment import (
     relative_root,
     resolve_link_markers,
 )
-from .scholar.engine import CitationState, LoadedBib, Library
+from .scholar.engine import CitationState, Library, LoadedBib
 from .scholar.errors import Problem
 from .scholar.settings import ScholarSettings
 from .tags import SCHOLAR_TAGS
@@ -100,7 +100,9 @@ def protect_bibtex_blocks(source: str) -> str:
     """BibTeX inside ``{% bibtex %}`` is data, not Liquid: ``{{GAN}s}`` must not read as an output tag."""
     if "bibtex" not in source:
         return source
-    return _BIBTEX_BLOCK_RE.sub(lambda m: f"{m.group(1)}{{% raw %}}{m.group(2)}{{% endraw %}}{m.group(3)}", source)
+    return _BIBTEX_BLOCK_RE.sub(
+        lambda m: f"{m.group(1)}{{% raw %}}{m.group(2)}{{% endraw %}}{m.group(3)}", source
+    )
 
 
 def render_page(markdown: str, page: PageInput, build: BuildState) -> RenderResult:
@@ -142,11 +144,19 @@ def render_page(markdown: str, page: PageInput, build: BuildState) -> RenderResu
     return RenderResult(text, math, facts.problems, list(state.cited))
 
 
-def _render_template(build: BuildState, facts: PageFacts, source: str, values: Mapping[str, Any],
-                     line: int | None) -> str:
+def _render_template(
+    build: BuildState, facts: PageFacts, source: str, values: Mapping[str, Any], line: int | None
+) -> str:
     """A bibliography template (``--template``/``bibliography_template``) for one entry."""
-    sub = PageFacts(path=facts.path, url=facts.url, root=facts.root, src_root=facts.src_root,
-                    site_url=facts.site_url, links=facts.links, citations=facts.citations)
+    sub = PageFacts(
+        path=facts.path,
+        url=facts.url,
+        root=facts.root,
+        src_root=facts.src_root,
+        site_url=facts.site_url,
+        links=facts.links,
+        citations=facts.citations,
+    )
     out = build.env.render_page(source, sub, {"site": _site_variables(build.site, facts), **values})
     for problem in sub.problems:
         facts.problem(f"in bibliography template: {problem.message}", line=line, hint=problem.hint)

@@ -44,8 +44,13 @@ class Build:
         return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
     def find_page(self, pattern: str) -> Path:
-        hits = sorted(p for p in self.site.rglob("*.html") if re.search(pattern, p.relative_to(self.site).as_posix()))
-        assert hits, f"no built page matches {pattern!r}; built: {sorted(p.relative_to(self.site).as_posix() for p in self.site.rglob('*.html'))}"
+        hits = sorted(
+            p for p in self.site.rglob("*.html") if re.search(pattern, p.relative_to(self.site).as_posix())
+        )
+        assert hits, (
+            f"no built page matches {pattern!r}; built: "
+            f"{sorted(p.relative_to(self.site).as_posix() for p in self.site.rglob('*.html'))}"
+        )
         return hits[0]
 
     def soup(self, path: Path) -> BeautifulSoup:
@@ -62,7 +67,7 @@ def run_mkdocs(root: Path, *, strict: bool = True, command: str = "mkdocs") -> B
 
 
 def copy_site(src: Path, dest: Path, **config_changes: object) -> Path:
-    """Copy a site folder and change top-level mkdocs.yml keys (``plugins`` entries by name via ``scholar``)."""
+    """Copy a site folder, changing mkdocs.yml keys; ``scholar={…}`` changes the plugin's options."""
     shutil.copytree(src, dest, ignore=shutil.ignore_patterns("site", "__pycache__"))
     if config_changes:
         path = dest / "mkdocs.yml"

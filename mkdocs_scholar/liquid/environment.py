@@ -40,12 +40,12 @@ class PageFacts:
     citations: Any = None  # the page's CitationState (opaque here)
     problems: list[Problem] = field(default_factory=list)
 
-    def problem(self, message: str, *, line: int | None = None, hint: str | None = None,
-                path: str | None = None) -> None:
+    def problem(
+        self, message: str, *, line: int | None = None, hint: str | None = None, path: str | None = None
+    ) -> None:
         if path is None and line is not None:
             line += self.line_offset
         self.problems.append(Problem(message, line=line, path=path or self.path, hint=hint))
-
 
 
 # Links to the site are written as markers while Liquid runs and resolved once the page's Markdown is
@@ -88,7 +88,8 @@ def resolve_link_markers(text: str, facts: PageFacts) -> str:
 def relative_root(page_url: str) -> str:
     """The relative path from a page to the site root: one ``..`` per folder in the page's URL (or path).
 
-    ``blog/2019/02/21/iclr/`` (directory URLs) → ``../../../../..``; ``blog/iclr.html`` → ``..``; ``""`` → ``.``.
+    ``blog/2019/02/21/iclr/`` (directory URLs) → ``../../../../..``; ``blog/iclr.html`` → ``..``;
+    ``""`` → ``.``.
     """
     depth = page_url.lstrip("/").count("/")
     return "/".join([".."] * depth) if depth else "."
@@ -107,8 +108,9 @@ class IncludeLoader(BaseLoader):
         self.includes_dir = includes_dir
         self.root = root
 
-    def get_source(self, env: Environment, template_name: str, *, context: Any = None, **kwargs: Any
-                   ) -> TemplateSource:
+    def get_source(
+        self, env: Environment, template_name: str, *, context: Any = None, **kwargs: Any
+    ) -> TemplateSource:
         if self.includes_dir is None:
             raise TemplateNotFoundError(template_name)
         path = confined(self.includes_dir / template_name, self.root)
@@ -126,6 +128,7 @@ class JekyllEnvironment(Environment):
     context_depth_limit = 30
 
     def __init__(self, *, root: Path, includes_dir: Path | None = None) -> None:
+        self._parsing: list[Token] = []  # tokens of the tags being parsed, innermost last
         super().__init__(
             tolerance=Mode.WARN,
             loader=IncludeLoader(includes_dir, root),
@@ -140,6 +143,21 @@ class JekyllEnvironment(Environment):
             self.add_tag(tag)
         self._facts: PageFacts | None = None
 
+    def add_tag(self, tag: type) -> None:
+        super().add_tag(tag)
+        instance = self.tags[tag.name]
+        original = instance.get_node
+
+        # Remember which tag is being parsed: some errors carry only an end-of-expression token.
+        def get_node(stream: Any) -> Any:
+            self._parsing.append(stream.current)
+            try:
+                return original(stream)
+            finally:
+                self._parsing.pop()
+
+        instance.get_node = get_node  # type: ignore[method-assign]
+
     def error(self, exc: Any, msg: str | None = None, token: Token | None = None) -> None:
         if not isinstance(exc, LiquidError):
             exc = exc(msg, token=token)
@@ -149,14 +167,22 @@ class JekyllEnvironment(Environment):
         if facts is None:
             raise exc
         message = _message(exc)
-        line = line_of(exc.token)
+        # An error inside an expression carries a token of the expression alone; the parser also passes
+        # the enclosing token, whose source is the whole template: that one knows the line.
+        candidates = (exc.token, token, self._parsing[-1] if self._parsing else None)
+        tokens = [t for t in candidates if t is not None and t.start_index >= 0]
+        line = line_of(max(tokens, key=lambda t: len(t.source))) if tokens else None
         name = getattr(exc, "template_name", None)
         # An error inside an include names the include file, not the page.
         source_path = None
         if name and str(name).startswith(str(self.root)):
             source_path = Path(str(name)).relative_to(self.root).as_posix()
-        facts.problem(f"Liquid: {message}", line=line, path=source_path,
-                      hint="fix the tag, or wrap literal braces in {% raw %}…{% endraw %}")
+        facts.problem(
+            f"Liquid: {message}",
+            line=line,
+            path=source_path,
+            hint="fix the tag, or wrap literal braces in {% raw %}…{% endraw %}",
+        )
 
     def render_page(self, source: str, facts: PageFacts, variables: Mapping[str, Any]) -> str:
         """Render one page's Liquid. Problems go to ``facts.problems``; never raises for bad input."""
@@ -192,7 +218,9 @@ def normalize_spelling(source: str, tag_names: Callable[[str], bool]) -> str:
     """Accept ``<% tag %>``/``<< var >>`` for known tags and collapse ``site.url``+``site.baseurl``."""
     if "<%" in source:
         source = _ALT_TAG_RE.sub(
-            lambda m: "{%" + m.group(1) + "%}" if tag_names(m.group(1).strip(" -").split()[0]) else m.group(0),
+            lambda m: (
+                "{%" + m.group(1) + "%}" if tag_names(m.group(1).strip(" -").split()[0]) else m.group(0)
+            ),
             source,
         )
     if "<<" in source:

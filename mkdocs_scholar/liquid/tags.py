@@ -104,8 +104,11 @@ class MarkupTag(Tag):
 class UnknownNode(MarkupNode):
     def output(self, context: Any) -> str:
         name = self.token.value
-        self.problem(context, f"unknown Liquid tag '{name}' (kept as text)",
-                     hint="remove it, or wrap it in {% raw %}…{% endraw %} if it is meant literally")
+        self.problem(
+            context,
+            f"unknown Liquid tag '{name}' (kept as text)",
+            hint="remove it, or wrap it in {% raw %}…{% endraw %} if it is meant literally",
+        )
         return "{% " + f"{name} {self.markup}".strip() + " %}"
 
 
@@ -144,8 +147,11 @@ class IncludeNode(MarkupNode):
                 template = env.get_template(name, context=context)
         except TemplateNotFoundError:
             where = "next to the page" if self.relative else "in _includes/"
-            self.problem(context, f"include file '{name}' not found {where}",
-                         hint="copy it from your Jekyll site's _includes/ folder next to mkdocs.yml")
+            self.problem(
+                context,
+                f"include file '{name}' not found {where}",
+                hint="copy it from your Jekyll site's _includes/ folder next to mkdocs.yml",
+            )
             return ""
         buf = StringIO()
         with context.extend({"include": params}, template=template):
@@ -202,8 +208,11 @@ class PostUrlNode(MarkupNode):
         name = self.interpolate(context, self.markup)
         path = _find_page(facts.links, name) if facts else None
         if path is None:
-            self.problem(context, f"post_url: no post named '{name}'",
-                         hint="give the post's file name without extension, e.g. 2020-04-28-ICLR-2020")
+            self.problem(
+                context,
+                f"post_url: no post named '{name}'",
+                hint="give the post's file name without extension, e.g. 2020-04-28-ICLR-2020",
+            )
             return "#"
         return doc_link(path)
 
@@ -219,7 +228,9 @@ class LinkNode(MarkupNode):
         name = self.interpolate(context, self.markup)
         path = _find_page(facts.links, name) if facts else None
         if path is None:
-            self.problem(context, f"link: no page or file '{name}'", hint="give the path of a file in the site")
+            self.problem(
+                context, f"link: no page or file '{name}'", hint="give the path of a file in the site"
+            )
             return "#"
         return doc_link(path)
 
@@ -250,4 +261,3 @@ class HighlightTag(MarkupTag):
 
 
 TAGS = [UnknownTag, IncludeTag, IncludeRelativeTag, PostUrlTag, LinkTag, HighlightTag]
-

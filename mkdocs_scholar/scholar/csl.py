@@ -25,12 +25,46 @@ from .paths import confined
 
 # jekyll-scholar's `--label` values and their CSL locator terms (citeproc-ruby accepts the same words).
 LOCATOR_LABELS = (
-    "act", "appendix", "article-locator", "book", "canon", "chapter", "column", "elocation", "equation",
-    "figure", "folio", "issue", "line", "note", "opus", "page", "paragraph", "part", "rule", "scene",
-    "section", "sub-verbo", "supplement", "table", "timestamp", "title-locator", "verse", "volume",
+    "act",
+    "appendix",
+    "article-locator",
+    "book",
+    "canon",
+    "chapter",
+    "column",
+    "elocation",
+    "equation",
+    "figure",
+    "folio",
+    "issue",
+    "line",
+    "note",
+    "opus",
+    "page",
+    "paragraph",
+    "part",
+    "rule",
+    "scene",
+    "section",
+    "sub-verbo",
+    "supplement",
+    "table",
+    "timestamp",
+    "title-locator",
+    "verse",
+    "volume",
 )
-_LABEL_ALIASES = {"p": "page", "pp": "page", "pages": "page", "chap": "chapter", "sec": "section",
-                  "fig": "figure", "para": "paragraph", "vol": "volume", "no": "issue"}
+_LABEL_ALIASES = {
+    "p": "page",
+    "pp": "page",
+    "pages": "page",
+    "chap": "chapter",
+    "sec": "section",
+    "fig": "figure",
+    "para": "paragraph",
+    "vol": "volume",
+    "no": "issue",
+}
 
 _NOCASE_RE = re.compile("\ue000(.*?)\ue001", re.S)
 _URL_RE = re.compile(r"(?<![\"'=>])\bhttps?://[^\s<>\"']+[^\s<>\"'.,;:)\]]")
@@ -118,7 +152,9 @@ class StyleProcessor:
         self.year_suffix = bool(root.citation.get("disambiguate-add-year-suffix") == "true")
 
     # -- rendering -------------------------------------------------------------------------------
-    def new_bibliography(self, source: Mapping[str, Reference], order: list[str]) -> CitationStylesBibliography:
+    def new_bibliography(
+        self, source: Mapping[str, Reference], order: list[str]
+    ) -> CitationStylesBibliography:
         """A citeproc bibliography whose numbering follows ``order`` (lower-cased keys)."""
         bib = CitationStylesBibliography(self.style, source, formatter.html)
         bib.keys = list(order)
@@ -148,7 +184,9 @@ class StyleProcessor:
             html.escape(layout.get("suffix", ""), quote=False),
         )
 
-    def bibliography_entry(self, bib: CitationStylesBibliography, item: CitationItem, *, label: bool = True) -> str:
+    def bibliography_entry(
+        self, bib: CitationStylesBibliography, item: CitationItem, *, label: bool = True
+    ) -> str:
         """One formatted bibliography entry (HTML); a numeric label is kept apart from the text, or
         dropped with ``label=False`` (``{% reference %}`` shows no number, as in jekyll-scholar)."""
         citation = Citation([item])
@@ -177,12 +215,18 @@ def _finish_html(text: str) -> str:
 # The rich-text markers bibtex/latex put into field values (see latex.py): they pass through citeproc-py
 # untouched (private-use characters have no case and need no escaping) and become tags only here.
 _MARKER_TAGS = {
-    "\ue000": "", "\ue001": "",
-    "\ue002": "<i>", "\ue003": "</i>",
-    "\ue004": "<b>", "\ue005": "</b>",
-    "\ue006": '<span style="font-variant:small-caps;">', "\ue007": "</span>",
-    "\ue008": "<sup>", "\ue009": "</sup>",
-    "\ue00a": "<sub>", "\ue00b": "</sub>",
+    "\ue000": "",
+    "\ue001": "",
+    "\ue002": "<i>",
+    "\ue003": "</i>",
+    "\ue004": "<b>",
+    "\ue005": "</b>",
+    "\ue006": '<span style="font-variant:small-caps;">',
+    "\ue007": "</span>",
+    "\ue008": "<sup>",
+    "\ue009": "</sup>",
+    "\ue00a": "<sub>",
+    "\ue00b": "</sub>",
 }
 _MARKER_RE = re.compile("[\ue000-\ue00b]")
 
@@ -228,7 +272,8 @@ def _split_label(text: str, *, keep: bool = True) -> str:
         return text
     if not keep:
         return m.group(2)
-    return f'<span class="csl-left-margin">{m.group(1)}</span> <span class="csl-right-inline">{m.group(2)}</span>'
+    label, text = m.group(1), m.group(2)
+    return f'<span class="csl-left-margin">{label}</span> <span class="csl-right-inline">{text}</span>'
 
 
 def _is_numeric(root: object) -> bool:
@@ -250,8 +295,20 @@ def _tostring(root: object) -> bytes:
 
 def _csl_locale(locale: str) -> str:
     # citeproc-py ships locales-xx-YY.xml files; jekyll-scholar users write `en`.
-    short = {"en": "en-US", "de": "de-DE", "fr": "fr-FR", "es": "es-ES", "it": "it-IT", "pt": "pt-PT",
-             "nl": "nl-NL", "ja": "ja-JP", "zh": "zh-CN", "ru": "ru-RU", "sv": "sv-SE", "pl": "pl-PL"}
+    short = {
+        "en": "en-US",
+        "de": "de-DE",
+        "fr": "fr-FR",
+        "es": "es-ES",
+        "it": "it-IT",
+        "pt": "pt-PT",
+        "nl": "nl-NL",
+        "ja": "ja-JP",
+        "zh": "zh-CN",
+        "ru": "ru-RU",
+        "sv": "sv-SE",
+        "pl": "pl-PL",
+    }
     return short.get(locale, locale)
 
 

@@ -264,8 +264,13 @@ class CitationState:
         for key in missing:
             # jekyll-scholar prints the missing-reference text silently (defect 2); we also warn.
             names = ", ".join(b.label for b in bibs)
-            self.report(Problem(f"citation key '{key}' not found in {names}", line=line,
-                                hint="check the key's spelling or add the entry to the .bib file"))
+            self.report(
+                Problem(
+                    f"citation key '{key}' not found in {names}",
+                    line=line,
+                    hint="check the key's spelling or add the entry to the .bib file",
+                )
+            )
         return None if missing else found
 
     def _mark_cited(self, keys: list[str]) -> None:
@@ -296,8 +301,16 @@ class CitationState:
             return self._missing()
         self._mark_cited(found)
         return self._add(
-            _Cite(found, bibs, opts.locators, opts.labels, opts.suppress_author, opts.prefix, opts.style,
-                  len(self._segments) - 1)
+            _Cite(
+                found,
+                bibs,
+                opts.locators,
+                opts.labels,
+                opts.suppress_author,
+                opts.prefix,
+                opts.style,
+                len(self._segments) - 1,
+            )
         )
 
     def nocite(self, keys: list[str], opts: TagOptions, line: int | None = None) -> str:
@@ -400,16 +413,23 @@ class CitationState:
             if found is None:
                 out.append(self._missing())
                 continue
-            out.append(self._add(_Bibliography(found, bibs, opts, len(self._segments) - 1, line, numbered=False)))
+            out.append(
+                self._add(_Bibliography(found, bibs, opts, len(self._segments) - 1, line, numbered=False))
+            )
         return "\n".join(out)
 
-    def bibtex(self, text: str, opts: TagOptions, line: int | None = None, label: str = "bibtex block") -> str:
+    def bibtex(
+        self, text: str, opts: TagOptions, line: int | None = None, label: str = "bibtex block"
+    ) -> str:
         loaded = self.library.load_text(text, label)
         for issue in loaded.file.issues:
-            self.report(Problem(issue.message, line=(line or 0) + (issue.line or 1) - 1 if line else issue.line))
+            self.report(
+                Problem(issue.message, line=(line or 0) + (issue.line or 1) - 1 if line else issue.line)
+            )
         keys = list(loaded.file.entries)
-        return self._add(_Bibliography(keys, [loaded], opts, len(self._segments) - 1, line, numbered=False,
-                                       joiner="\n"))
+        return self._add(
+            _Bibliography(keys, [loaded], opts, len(self._segments) - 1, line, numbered=False, joiner="\n")
+        )
 
     def quote(self, body: str, keys: list[str], opts: TagOptions, line: int | None = None) -> str:
         cite = self.cite(keys, opts, line)
@@ -604,8 +624,11 @@ class _FormatContext:
         return text[m.end() :] if m else text
 
 
-def _without_authors(proc: csl.StyleProcessor, bib: Any, source: dict[str, Reference], keys: list[str]) -> Any:
-    """A bibliography whose references lack authors: how `--suppress_author` renders (APA then shows the title)."""
+def _without_authors(
+    proc: csl.StyleProcessor, bib: Any, source: dict[str, Reference], keys: list[str]
+) -> Any:
+    """A bibliography whose references lack authors: how `--suppress_author` renders (APA then shows
+    the title in their place)."""
     stripped = dict(source)
     for key in keys:
         ref = copy.copy(source[key.lower()])
@@ -616,7 +639,9 @@ def _without_authors(proc: csl.StyleProcessor, bib: Any, source: dict[str, Refer
     return proc.new_bibliography(stripped, list(bib.keys))
 
 
-def _template_vars(key: str, entry: BibEntry | None, reference: str, index: int, state: CitationState) -> dict:
+def _template_vars(
+    key: str, entry: BibEntry | None, reference: str, index: int, state: CitationState
+) -> dict:
     fields = dict(entry.fields) if entry else {}
     fields.update({"key": key, "type": entry.type if entry else ""})
     if entry:
@@ -636,8 +661,12 @@ def _template_vars(key: str, entry: BibEntry | None, reference: str, index: int,
     }
 
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
+    )
+}
 
 
 def _sort_value(entry: BibEntry, name: str) -> tuple:

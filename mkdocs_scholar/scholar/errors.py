@@ -32,7 +32,9 @@ class Problem:
 
     __slots__ = ("message", "line", "path", "hint")
 
-    def __init__(self, message: str, *, line: int | None = None, path: str | None = None, hint: str | None = None):
+    def __init__(
+        self, message: str, *, line: int | None = None, path: str | None = None, hint: str | None = None
+    ):
         self.message = message
         self.line = line
         self.path = path

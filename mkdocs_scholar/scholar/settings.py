@@ -66,7 +66,14 @@ class ScholarSettings:
     bibtex_options: dict = field(default_factory=lambda: {"strip": False, "parse_months": True})
     bibtex_filters: list = field(
         default_factory=lambda: [
-            "smallcaps", "superscript", "italics", "textit", "lowercase", "textregistered", "tiny", "latex",
+            "smallcaps",
+            "superscript",
+            "italics",
+            "textit",
+            "lowercase",
+            "textregistered",
+            "tiny",
+            "latex",
         ]
     )
     raw_bibtex_filters: list = field(default_factory=list)
@@ -77,9 +84,7 @@ class ScholarSettings:
 
     # Grouping vocabularies
     type_names: dict = field(default_factory=dict)
-    type_aliases: dict = field(
-        default_factory=lambda: {"phdthesis": "thesis", "mastersthesis": "thesis"}
-    )
+    type_aliases: dict = field(default_factory=lambda: {"phdthesis": "thesis", "mastersthesis": "thesis"})
     type_order: list = field(default_factory=list)
     month_names: list = field(default_factory=list)
 
@@ -112,11 +117,16 @@ class ScholarSettings:
         if not overrides:
             return self, []
         if not isinstance(overrides, Mapping):
-            return self, ["front matter 'scholar:' must be a mapping of jekyll-scholar settings; it is ignored"]
+            return self, [
+                "front matter 'scholar:' must be a mapping of jekyll-scholar settings; it is ignored"
+            ]
         base = dataclasses.asdict(self)
         base.update({k: v for k, v in overrides.items() if k in base and v is not None})
         unknown = [k for k in overrides if k not in base]
-        notes = [f"scholar setting '{k}' in front matter is not a jekyll-scholar setting; it is ignored" for k in unknown]
+        notes = [
+            f"scholar setting '{k}' in front matter is not a jekyll-scholar setting; it is ignored"
+            for k in unknown
+        ]
         return ScholarSettings(**{k: _coerce(k, v) for k, v in base.items()}), notes
 
 

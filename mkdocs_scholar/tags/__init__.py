@@ -16,6 +16,13 @@ from .quote import QuoteTag
 from .reference import ReferenceTag
 
 SCHOLAR_TAGS = [
-    CiteTag, BibliographyTag, ReferenceTag, NociteTag, QuoteTag, BibtexTag, BibliographyCountTag,
-    CiteDetailsTag, DetailsLinkTag,
+    CiteTag,
+    BibliographyTag,
+    ReferenceTag,
+    NociteTag,
+    QuoteTag,
+    BibtexTag,
+    BibliographyCountTag,
+    CiteDetailsTag,
+    DetailsLinkTag,
 ]

@@ -24,8 +24,11 @@ class ScholarNode(MarkupNode):
             self.problem(context, f"{self.token.value}: {err.message}", hint=err.hint)
             return None
         for name in opts.unknown:
-            self.problem(context, f"{self.token.value}: unknown option '{name}' (ignored)",
-                         hint="see the tag options in the README")
+            self.problem(
+                context,
+                f"{self.token.value}: unknown option '{name}' (ignored)",
+                hint="see the tag options in the README",
+            )
         # jekyll-scholar interpolates {{ var }} in these options.
         opts.files = [self.interpolate(context, f) for f in opts.files]
         for attr in ("query", "style", "group_by"):

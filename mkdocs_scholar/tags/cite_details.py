@@ -24,7 +24,7 @@ class DetailsLinkNode(ScholarNode):
         html = state.cite_details(keys, opts, self.line)
         # The bare URL, as jekyll-scholar prints it.
         if html.startswith('<a href="'):
-            return html[len('<a href="'):].split('"', 1)[0]
+            return html[len('<a href="') :].split('"', 1)[0]
         return html
 
 

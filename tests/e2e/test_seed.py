@@ -77,7 +77,8 @@ def test_apa_citation_text_matches_jekyll_scholar(apa):
     _, art = article(apa)
     p = citation_paragraph(art)
     links = p.select("a.citation")
-    # seed-expected.md: (e.g. MAML <a class="citation" href="#finn…">(Finn et al., 2017; Nichol et al., 2018)</a>.
+    # seed-expected.md:
+    # (e.g. MAML <a class="citation" href="#finn…">(Finn et al., 2017; Nichol et al., 2018)</a>.
     text = re.sub(r"\s+", " ", p.get_text())
     assert "(e.g. MAML (Finn et al., 2017; Nichol et al., 2018)." in text
     assert [a["href"] for a in links] == [f"#{FINN}", f"#{NICHOL}"]
@@ -98,11 +99,18 @@ def test_apa_bibliography_lists_the_cited_entries_in_citation_order(apa):
     items = ol.find_all("li", recursive=False)
     assert [li.span["id"] for li in items] == [FINN, NICHOL]
     # Opening words from seed-expected.md (apa).
-    assert items[0].get_text().startswith(
-        "Finn, C., Abbeel, P., & Levine, S. (2017). Model-Agnostic Meta-Learning for Fast Adaptation of Deep Networks."
+    assert (
+        items[0]
+        .get_text()
+        .startswith(
+            "Finn, C., Abbeel, P., & Levine, S. (2017). "
+            "Model-Agnostic Meta-Learning for Fast Adaptation of Deep Networks."
+        )
     )
-    assert items[1].get_text().startswith(
-        "Nichol, A., Achiam, J., & Schulman, J. (2018). On First-Order Meta-Learning Algorithms."
+    assert (
+        items[1]
+        .get_text()
+        .startswith("Nichol, A., Achiam, J., & Schulman, J. (2018). On First-Order Meta-Learning Algorithms.")
     )
 
 
@@ -115,8 +123,12 @@ def test_ieee_citation_and_bibliography_numbers_agree(ieee):
     items = art.select_one("ol.bibliography").find_all("li", recursive=False)
     texts = [re.sub(r"\s+", " ", li.get_text()) for li in items]
     # The label stands apart from the text (jekyll-scholar glued them: "[1]C. Finn", defect 6).
-    assert texts[0].startswith("[1] C. Finn, P. Abbeel, and S. Levine, “Model-Agnostic Meta-Learning for Fast")
-    assert texts[1].startswith("[2] A. Nichol, J. Achiam, and J. Schulman, “On First-Order Meta-Learning Algorithms")
+    assert texts[0].startswith(
+        "[1] C. Finn, P. Abbeel, and S. Levine, “Model-Agnostic Meta-Learning for Fast"
+    )
+    assert texts[1].startswith(
+        "[2] A. Nichol, J. Achiam, and J. Schulman, “On First-Order Meta-Learning Algorithms"
+    )
 
 
 def test_image_from_site_url_resolves_to_the_built_file(apa):
@@ -167,8 +179,12 @@ def test_seed_in_a_plain_site(tmp_path, style, use_directory_urls):
     from tests.conftest import copy_site, run_mkdocs
 
     root = copy_site(
-        EXAMPLE, tmp_path / "plain", use_directory_urls=use_directory_urls, scholar={"style": style},
-        plugins=["search", {"scholar": {"style": style}}], nav=None,
+        EXAMPLE,
+        tmp_path / "plain",
+        use_directory_urls=use_directory_urls,
+        scholar={"style": style},
+        plugins=["search", {"scholar": {"style": style}}],
+        nav=None,
         site_url="https://example.org/deep/sub/path/",
     )
     build = run_mkdocs(root)
