@@ -1,0 +1,759 @@
+"""LaTeX field text -> "rich text": the step between BibTeX loading and CSL formatting.
+
+``bibtex.py`` hands over raw LaTeX field values; ``csl_json.py`` runs the text fields through
+:func:`latex_to_rich` before they reach the CSL formatter, which turns the result into HTML with
+:func:`rich_to_html` (or into plain text, for sorting and ids, with :func:`rich_to_plain`).
+
+Rich text is plain Unicode (not HTML-escaped) plus private-use marker characters, in balanced pairs:
+
+=====================  ===================  =====================================================
+markers                meaning              from
+=====================  ===================  =====================================================
+``U+E000 … U+E001``    case-protected span  ``{GAN}`` in a title, and every math span
+``U+E002 … U+E003``    italic               ``\\emph``, ``\\textit``, ``{\\it …}``, ``{\\em …}``, ``{\\sl …}``
+``U+E004 … U+E005``    bold                 ``\\textbf``, ``{\\bf …}``
+``U+E006 … U+E007``    small caps           ``\\textsc``, ``{\\sc …}``
+``U+E008 … U+E009``    superscript          ``\\textsuperscript``
+``U+E00A … U+E00B``    subscript            ``\\textsubscript``
+=====================  ===================  =====================================================
+
+Math keeps its TeX source: ``$…$``/``\\(…\\)`` become ``\\(…\\)`` and ``$$…$$``/``\\[…\\]`` become
+``\\[…\\]``, always inside case-protection markers, so that MathJax/KaTeX can render it later.
+
+The decoding itself is pylatexenc's (accents, special letters, ligatures); this module only adds the
+macros bibliographies use (logos, biblatex and TUGboat macros) and the marker handling. Unknown macros
+are dropped with their arguments kept, and reported by :func:`latex_to_rich_report`.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from pylatexenc import latexwalker
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, SpecialsTextSpec
+from pylatexenc.latex2text import get_default_latex_context_db as _l2t_default_db
+from pylatexenc.macrospec import (
+    LatexContextDb,
+    MacroSpec,
+    MacroStandardArgsParser,
+    ParsedMacroArgs,
+    ParsedVerbatimArgs,
+    SpecialsSpec,
+)
+
+__all__ = [
+    "BOLD_CLOSE",
+    "BOLD_OPEN",
+    "ITALIC_CLOSE",
+    "ITALIC_OPEN",
+    "MARKERS",
+    "NOCASE_CLOSE",
+    "NOCASE_OPEN",
+    "SMALLCAPS_CLOSE",
+    "SMALLCAPS_OPEN",
+    "SUB_CLOSE",
+    "SUB_OPEN",
+    "SUP_CLOSE",
+    "SUP_OPEN",
+    "Marker",
+    "latex_to_rich",
+    "latex_to_rich_report",
+    "rich_to_html",
+    "rich_to_plain",
+]
+
+NOCASE_OPEN = "\ue000"
+NOCASE_CLOSE = "\ue001"
+ITALIC_OPEN = "\ue002"
+ITALIC_CLOSE = "\ue003"
+BOLD_OPEN = "\ue004"
+BOLD_CLOSE = "\ue005"
+SMALLCAPS_OPEN = "\ue006"
+SMALLCAPS_CLOSE = "\ue007"
+SUP_OPEN = "\ue008"
+SUP_CLOSE = "\ue009"
+SUB_OPEN = "\ue00a"
+SUB_CLOSE = "\ue00b"
+
+
+@dataclass(frozen=True)
+class Marker:
+    """One kind of rich-text span: its two marker characters and the HTML they stand for."""
+
+    name: str
+    open: str
+    close: str
+    html_open: str  # "" for nocase: the markers are dropped, no tag
+    html_close: str
+
+
+MARKERS: tuple[Marker, ...] = (
+    Marker("nocase", NOCASE_OPEN, NOCASE_CLOSE, "", ""),
+    Marker("italic", ITALIC_OPEN, ITALIC_CLOSE, "<i>", "</i>"),
+    Marker("bold", BOLD_OPEN, BOLD_CLOSE, "<b>", "</b>"),
+    Marker(
+        "smallcaps", SMALLCAPS_OPEN, SMALLCAPS_CLOSE, '<span style="font-variant:small-caps;">', "</span>"
+    ),
+    Marker("sup", SUP_OPEN, SUP_CLOSE, "<sup>", "</sup>"),
+    Marker("sub", SUB_OPEN, SUB_CLOSE, "<sub>", "</sub>"),
+)
+
+#: marker character -> HTML it becomes (``rich_to_html``)
+MARKER_HTML: Mapping[str, str] = MappingProxyType(
+    {m.open: m.html_open for m in MARKERS} | {m.close: m.html_close for m in MARKERS}
+)
+_OPEN_TO_CLOSE: Mapping[str, str] = MappingProxyType({m.open: m.close for m in MARKERS})
+_CLOSE_TO_OPEN: Mapping[str, str] = MappingProxyType({m.close: m.open for m in MARKERS})
+_MARKER_CHARS = frozenset(MARKER_HTML)
+_MARKER_RE = re.compile("[\ue000-\ue00b]")
+_DROP_MARKERS = {ord(c): None for c in MARKER_HTML}
+
+# Only these characters make a string need the LaTeX parser; anything else is already what TeX prints
+# (apart from whitespace, which TeX collapses).
+_NEEDS_LATEX_RE = re.compile(r"[\\{}$~%]")
+_LIGATURES: Mapping[str, str] = MappingProxyType(
+    {
+        "---": "\u2014",
+        "--": "\u2013",
+        "``": "\u201c",
+        "''": "\u201d",
+        "`": "\u2018",
+        "'": "\u2019",
+        "!`": "\u00a1",
+        "?`": "\u00bf",
+    }
+)
+_LIGATURE_RE = re.compile("---|--|``|''|!`|\\?`|`|'")
+_LOGO_NAME_RE = re.compile(r"[A-Za-z]*[A-Z][A-Za-z]*$")
+_WS_RE = re.compile(r"[ \t\r\n\f\v]+")
+# TUGboat's \Dash is "\unskip\thinspace---\thinspace\ignorespaces": it eats the spaces around it.
+_DASH_SENTINEL = "\ue0ff"
+_DASH_RE = re.compile(r" ?\ue0ff ?")
+_THIN = "\u2009"
+_NARROW_NBSP = "\u202f"
+
+
+# --------------------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------------------
+
+
+def latex_to_rich(text: str) -> str:
+    """Decode a BibTeX field value to rich text (see the module docstring for the markers)."""
+    return latex_to_rich_report(text)[0]
+
+
+def latex_to_rich_report(text: str) -> tuple[str, list[str]]:
+    """Like :func:`latex_to_rich`, also returning the names of unknown macros met (without ``\\``).
+
+    An unknown macro is dropped from the text and its arguments (if braced groups follow) are kept;
+    each name is listed once, in order of first appearance.
+    """
+    if not text:
+        return "", []
+    if _MARKER_RE.search(text):
+        # a marker typed in the .bib would unbalance our spans
+        text = text.translate(_DROP_MARKERS)
+    rich, unknown = _convert(text)
+    return rich, list(unknown)
+
+
+@functools.lru_cache(maxsize=8192)
+def _convert(text: str) -> tuple[str, tuple[str, ...]]:
+    # Cached: a bibliography repeats the same journal, publisher and series strings thousands of times.
+    if not _NEEDS_LATEX_RE.search(text):
+        text = _WS_RE.sub(" ", text).strip()
+        if _LIGATURE_RE.search(text):
+            # only TeX's text ligatures: the same result as the parser, at a fraction of the cost
+            text = _LIGATURE_RE.sub(lambda m: _LIGATURES[m.group()], text)
+        return text, ()
+    converter = _RichConverter(_text_context())
+    try:
+        nodes = latexwalker.LatexWalker(text, latex_context=_walker_context(), tolerant_parsing=True)
+        out = converter.nodelist_to_text(nodes.get_latex_nodes()[0])
+    except latexwalker.LatexWalkerError:
+        # tolerant parsing almost never gives up; if it does, keep the words rather than fail the build
+        out = re.sub(r"\\[A-Za-z@]+|\\.|[{}$]", "", text)
+        converter.unknown.append("(unparseable LaTeX)")
+    return _cleanup(out), tuple(dict.fromkeys(converter.unknown))
+
+
+def rich_to_plain(text: str) -> str:
+    """Drop the markers: the text as a reader sees it, without formatting (for sorting, ids, names)."""
+    return text.translate(_DROP_MARKERS)
+
+
+def rich_to_html(text: str) -> str:
+    """HTML-escape rich text and turn its markers into tags (unbalanced markers are repaired)."""
+    escaped = html.escape(text, quote=False)
+    if not _MARKER_RE.search(escaped):
+        return escaped
+    out: list[str] = []
+    stack: list[str] = []
+    for ch in escaped:
+        if ch not in _MARKER_CHARS:
+            out.append(ch)
+        elif ch in _OPEN_TO_CLOSE:
+            stack.append(ch)
+            out.append(MARKER_HTML[ch])
+        elif stack and _CLOSE_TO_OPEN[ch] in stack:
+            # close anything opened inside this span first so the tags nest
+            while stack:
+                top = stack.pop()
+                out.append(MARKER_HTML[_OPEN_TO_CLOSE[top]])
+                if top == _CLOSE_TO_OPEN[ch]:
+                    break
+        # else: a close without an open (text cut by CSL), dropped
+    while stack:
+        out.append(MARKER_HTML[_OPEN_TO_CLOSE[stack.pop()]])
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------------------------------
+# Macro tables
+# --------------------------------------------------------------------------------------------------
+
+# Logos and names whose macros take no argument: what TeX prints (Unicode approximations of the
+# lowered/raised letters).
+_LOGOS: Mapping[str, str] = MappingProxyType(
+    {
+        "TeX": "TeX",
+        "LaTeX": "LaTeX",
+        "LaTeXe": "LaTeX2\u03b5",
+        "LaTeXTeX": "(La)TeX",
+        "AllTeX": "(La)TeX",
+        "La": "La",
+        "BibTeX": "BibTeX",
+        "BibLaTeX": "BibLaTeX",
+        "biber": "Biber",
+        "METAFONT": "METAFONT",
+        "MF": "METAFONT",
+        "slMF": "METAFONT",
+        "MP": "METAPOST",
+        "METAPOST": "METAPOST",
+        "MetaPost": "MetaPost",
+        "AmS": "AMS",
+        "AMS": "AMS",
+        "AmSTeX": "AMS-TeX",
+        "AMSTeX": "AMS-TeX",
+        "AmSLaTeX": "AMS-LaTeX",
+        "AMSLaTeX": "AMS-LaTeX",
+        "XeTeX": "XeTeX",
+        "XeLaTeX": "XeLaTeX",
+        "ConTeXt": "ConTeXt",
+        "eTeX": "\u03b5-TeX",
+        "ExTeX": "\u03b5\u03c7TeX",
+        "PiCTeX": "PiCTeX",
+        "PiC": "PiC",
+        "SliTeX": "SLiTeX",
+        "SLiTeX": "SLiTeX",
+        "LuaTeX": "LuaTeX",
+        "LuaLaTeX": "LuaLaTeX",
+        "pdfTeX": "pdfTeX",
+        "pdfLaTeX": "pdfLaTeX",
+        "VorTeX": "VorTeX",
+        "TeXLive": "TeX Live",
+        "TeXworks": "TeXworks",
+        "TeXtures": "Textures",
+        "PreTeX": "PreTeX",
+        "mtex": "mTeX",
+        "XyMTeX": "XyMTeX",
+        "XyM": "XyM",
+        "Xy": "Xy",
+        "LyX": "LyX",
+        "TikZ": "TikZ",
+        "OMEGA": "\u03a9",
+        "NTS": "NTS",
+        "origLaTeX": "LaTeX",
+        # TUGboat's own macros (tugboat.def / ltugboat.cls), used all over Beebe's TUGboat bibliography
+        "TUB": "TUGboat",
+        "TUG": "TUG",
+        "tug": "TUG",
+        "uktug": "UK TUG",
+        "CSTUG": "\u010cSTUG",
+        "NTG": "NTG",
+        "CTAN": "CTAN",
+        "PS": "PostScript",
+        "PDF": "PDF",
+        "pdf": "pdf",
+        "DVI": "DVI",
+        "DVD": "DVD",
+        "HTML": "HTML",
+        "XML": "XML",
+        "SGML": "SGML",
+        "CSS": "CSS",
+        "UNIX": "UNIX",
+        "VAX": "VAX",
+        "WEB": "WEB",
+        "Tib": "Tib",
+        "Java": "Java",
+        "MacOSX": "Mac OS X",
+        "mathsPIC": "mathsPIC",
+        "plain": "plain",
+        "Thanh": "H\u00e0n Th\u1ebf Th\u00e0nh",
+        "Dash": _DASH_SENTINEL,
+        "slash": "/",
+        # text symbols pylatexenc does not know
+        "S": "\u00a7",
+        "P": "\u00b6",
+        "pounds": "\u00a3",
+        "textsterling": "\u00a3",
+        "euro": "\u20ac",
+        "texteuro": "\u20ac",
+        "copyright": "\u00a9",
+        "textcopyright": "\u00a9",
+        "textregistered": "\u00ae",
+        "texttrademark": "\u2122",
+        "textdegree": "\u00b0",
+        "textbackslash": "\\",
+        "backslash": "\\",
+        "lbrace": "{",
+        "rbrace": "}",
+        "textbraceleft": "{",
+        "textbraceright": "}",
+        "textbar": "|",
+        "textless": "<",
+        "textgreater": ">",
+        "textasciicircum": "^",
+        "textunderscore": "_",
+        "textellipsis": "\u2026",
+        "dots": "\u2026",
+        "ldots": "\u2026",
+        "textendash": "\u2013",
+        "textemdash": "\u2014",
+        "emdash": "\u2014",
+        "endash": "\u2013",
+        "textquotedblleft": "\u201c",
+        "textquotedblright": "\u201d",
+        "textquoteleft": "\u2018",
+        "textquoteright": "\u2019",
+        "hyphen": "-",
+        "texthyphen": "-",
+        "nbhy": "\u2011",
+        "thinspace": _NARROW_NBSP,
+        ",": _NARROW_NBSP,
+        "enspace": "\u2002",
+        "quad": "\u2003",
+        "qquad": "\u2003\u2003",
+        " ": " ",
+        "space": " ",
+        "nobreakspace": "\u00a0",
+        "nobreak": "",
+        "/": "",  # italic correction
+        "@": "",  # space factor
+        "-": "",  # discretionary hyphen
+        "\\": " ",  # line break inside a field: a space on the web
+        "newline": " ",
+        "par": " ",
+        "linebreak": "",
+        "allowbreak": "",
+        "break": "",
+        "relax": "",
+        "protect": "",
+        "unskip": "",
+        "ignorespaces": "",
+        "noindent": "",
+        "null": "",
+        "bibrangedash": "\u2013",
+        "bibdatedash": "\u2013",
+        "textnumero": "\u2116",
+        "ringhalfrighti": "\u02be",
+        "&": "&",
+        "%": "%",
+        "$": "$",
+        "#": "#",
+        "_": "_",
+        "{": "{",
+        "}": "}",
+    }
+)
+
+def _ordinal(node: latexwalker.LatexMacroNode, l2tobj: LatexNodes2Text) -> str:
+    """``\\nth{21}`` prints "21st" (English ordinal suffix, as the nth package does)."""
+    number = l2tobj.node_arg_to_text(node, 0).strip()
+    if not number.isdigit():
+        return number
+    n = int(number)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return number + suffix
+
+
+# Macros with braced arguments whose text TeX prints (the "%s"/"%(n)s" replacement of pylatexenc),
+# and the argument spec the parser needs to collect those arguments.
+_ARG_MACROS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        # name: (argspec, replacement)
+        "mkbibquote": ("{", "\u201c%(1)s\u201d"),
+        "enquote": ("*{", "\u201c%(2)s\u201d"),
+        "textquote": ("[[{", "\u201c%(3)s\u201d"),
+        "mkbibparens": ("{", "(%(1)s)"),
+        "mkbibbrackets": ("{", "[%(1)s]"),
+        "autocap": ("{", "%(1)s"),
+        "href": ("{{", "%(2)s"),
+        "cite": ("*[[{", "[%(4)s]"),
+        "textcite": ("*[[{", "[%(4)s]"),
+        "parencite": ("*[[{", "[%(4)s]"),
+        "citeauthor": ("*[[{", "[%(4)s]"),
+        "nocite": ("{", ""),
+        "noopsort": ("{", ""),  # BibTeX sorting trick: prints nothing
+        "footnote": ("[{", " (%(2)s)"),
+        "nth": ("{", _ordinal),
+        "texttt": ("{", "%(1)s"),
+        "textrm": ("{", "%(1)s"),
+        "textsf": ("{", "%(1)s"),
+        "textup": ("{", "%(1)s"),
+        "textmd": ("{", "%(1)s"),
+        "textnormal": ("{", "%(1)s"),
+        "textlatin": ("{", "%(1)s"),
+        "foreignlanguage": ("{{", "%(2)s"),
+        "hyphenation": ("{", ""),
+        "mbox": ("{", "%(1)s"),
+        "hbox": ("{", "%(1)s"),
+        "makebox": ("[[{", "%(3)s"),
+        "fbox": ("{", "%(1)s"),
+        "rlap": ("{", "%(1)s"),
+        "llap": ("{", "%(1)s"),
+        "smash": ("[{", "%(2)s"),
+        "ensuremath": ("{", "%(1)s"),
+        "uppercase": ("{", "%(1)s"),
+        "lowercase": ("{", "%(1)s"),
+        "MakeUppercase": ("{", "%(1)s"),
+        "MakeLowercase": ("{", "%(1)s"),
+        "acro": ("{", "%(1)s"),
+        "acronym": ("{", "%(1)s"),
+        "pkg": ("{", "%(1)s"),
+        "pgm": ("{", "%(1)s"),
+        "file": ("{", "%(1)s"),
+        "lib": ("{", "%(1)s"),
+        "env": ("{", "%(1)s"),
+        "option": ("{", "%(1)s"),
+        "progname": ("{", "%(1)s"),
+        # TUGboat prints a control sequence name with its backslash: that is the text of the title
+        "cs": ("{", "\\%(1)s"),
+        "macro": ("{", "\\%(1)s"),
+        "arabic": ("{", "%(1)s"),
+        "hspace": ("*{", " "),
+        "vspace": ("*{", ""),
+        "phantom": ("{", ""),
+        "hphantom": ("{", ""),
+        "vphantom": ("{", ""),
+        "label": ("{", ""),
+        "index": ("{", ""),
+        "color": ("[{", ""),
+        "textcolor": ("[{{", "%(3)s"),
+        "tubissue": ("", "TUGboat "),
+    }
+)
+
+# Formatting macros with one argument: (argspec, index of the text argument, marker pair)
+_FORMAT_MACROS: Mapping[str, tuple[str, int, str, str]] = MappingProxyType(
+    {
+        "emph": ("{", 0, ITALIC_OPEN, ITALIC_CLOSE),
+        "textit": ("{", 0, ITALIC_OPEN, ITALIC_CLOSE),
+        "textsl": ("{", 0, ITALIC_OPEN, ITALIC_CLOSE),
+        "mkbibemph": ("{", 0, ITALIC_OPEN, ITALIC_CLOSE),
+        "mkbibitalic": ("{", 0, ITALIC_OPEN, ITALIC_CLOSE),
+        "booktitle": ("{", 0, ITALIC_OPEN, ITALIC_CLOSE),
+        "journal": ("{", 0, ITALIC_OPEN, ITALIC_CLOSE),
+        "textbf": ("{", 0, BOLD_OPEN, BOLD_CLOSE),
+        "mkbibbold": ("{", 0, BOLD_OPEN, BOLD_CLOSE),
+        "textsc": ("{", 0, SMALLCAPS_OPEN, SMALLCAPS_CLOSE),
+        "textsuperscript": ("{", 0, SUP_OPEN, SUP_CLOSE),
+        "mkbibsuperscript": ("{", 0, SUP_OPEN, SUP_CLOSE),
+        "textsubscript": ("{", 0, SUB_OPEN, SUB_CLOSE),
+        "mkbibsubscript": ("{", 0, SUB_OPEN, SUB_CLOSE),
+    }
+)
+
+# Font switches: they act on the rest of the enclosing group. "" means a font we do not mark
+# (typewriter, sans, roman, sizes), so the switch just disappears.
+_SWITCHES: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "it": (ITALIC_OPEN, ITALIC_CLOSE),
+        "itshape": (ITALIC_OPEN, ITALIC_CLOSE),
+        "em": (ITALIC_OPEN, ITALIC_CLOSE),
+        "sl": (ITALIC_OPEN, ITALIC_CLOSE),
+        "slshape": (ITALIC_OPEN, ITALIC_CLOSE),
+        "slnine": (ITALIC_OPEN, ITALIC_CLOSE),
+        "sltt": (ITALIC_OPEN, ITALIC_CLOSE),
+        "bf": (BOLD_OPEN, BOLD_CLOSE),
+        "bfseries": (BOLD_OPEN, BOLD_CLOSE),
+        "sc": (SMALLCAPS_OPEN, SMALLCAPS_CLOSE),
+        "scshape": (SMALLCAPS_OPEN, SMALLCAPS_CLOSE),
+        "smc": (SMALLCAPS_OPEN, SMALLCAPS_CLOSE),
+        "ninesmc": (SMALLCAPS_OPEN, SMALLCAPS_CLOSE),
+        "SMC": (SMALLCAPS_OPEN, SMALLCAPS_CLOSE),
+        "slc": (SMALLCAPS_OPEN, SMALLCAPS_CLOSE),
+        **{
+            name: ("", "")
+            for name in (
+                "rm rmfamily tt ttfamily sf sffamily ssf upshape mdseries normalfont "
+                "tiny scriptsize footnotesize small normalsize large Large LARGE huge Huge "
+                "manfnt manual Abstract warmreader otr"
+            ).split()
+        },
+    }
+)
+
+# A dimension after \kern/\hskip/\raise…: TeX consumes it, and so must we, or "-2.7pt" would be printed.
+_DIMEN_RE = re.compile(
+    r"\s*[-+]?\s*(?:\d+\.?\d*|\.\d+)\s*(?:pt|pc|in|bp|cm|mm|dd|cc|sp|em|ex|mu|fil+)"
+    r"(?:\s*(?:plus|minus)\s*[-+]?\s*(?:\d+\.?\d*|\.\d+)\s*(?:pt|pc|in|bp|cm|mm|dd|cc|sp|em|ex|mu|fil+))*"
+    r"\s?"  # TeX also eats one optional space after a unit
+)
+_DIMEN_MACROS = ("kern", "hskip", "vskip", "mkern", "hspace", "lower", "raise", "moveleft", "moveright")
+
+
+class _DimenArgsParser(MacroStandardArgsParser):
+    """Swallow the TeX dimension following ``\\kern`` and friends (it is not text)."""
+
+    def parse_args(self, w, pos, parsing_state=None):  # noqa: ANN001, ANN201 - pylatexenc's signature
+        m = _DIMEN_RE.match(w.s, pos)
+        length = m.end() - pos if m else 0
+        return ParsedMacroArgs(argspec="", argnlist=[]), pos, length
+
+
+class _UrlArgsParser(MacroStandardArgsParser):
+    """``\\url{…}``, ``\\path|…|``, ``\\verb|…|``: the argument is verbatim (``~``, ``%``, ``_`` stay)."""
+
+    def __init__(self) -> None:
+        super().__init__(argspec="{")
+
+    def parse_args(self, w, pos, parsing_state=None):  # noqa: ANN001, ANN201 - pylatexenc's signature
+        s = w.s
+        start = pos
+        while start < len(s) and s[start].isspace():
+            start += 1
+        if start >= len(s):
+            return ParsedMacroArgs(argspec="", argnlist=[]), pos, 0
+        if s[start] == "{":
+            depth = 0
+            end = start
+            while end < len(s):
+                if s[end] == "{":
+                    depth += 1
+                elif s[end] == "}":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                end += 1
+            body = s[start + 1 : end]
+            stop = min(end + 1, len(s))
+            delims = ("{", "}")
+        else:
+            delim = s[start]
+            end = s.find(delim, start + 1)
+            if end == -1:
+                end = len(s)
+            body = s[start + 1 : end]
+            stop = min(end + 1, len(s))
+            delims = (delim, delim)
+        node = w.make_node(
+            latexwalker.LatexCharsNode,
+            parsing_state=parsing_state,
+            chars=body,
+            pos=start + 1,
+            len=len(body),
+        )
+        return ParsedVerbatimArgs(verbatim_chars_node=node, verbatim_delimiters=delims), start, stop - start
+
+
+_VERBATIM_MACROS = ("url", "path", "verb", "nolinkurl", "doi")
+
+
+class _FastSpecialsDb(LatexContextDb):
+    """A context db that answers "no specials here" without scanning every category.
+
+    pylatexenc asks at every character whether a special (``~``, ``--``, ``&``...) starts there, and its
+    answer walks all categories: that was a third of the conversion time.
+    """
+
+    def __init__(self, source: LatexContextDb) -> None:
+        super().__init__()
+        for cat in source.category_list:
+            d = source.d[cat]
+            self.add_context_category(
+                cat,
+                macros=list(d["macros"].values()),
+                environments=list(d["environments"].values()),
+                specials=list(d["specials"].values()),
+            )
+        self.unknown_macro_spec = source.unknown_macro_spec
+        self.unknown_environment_spec = source.unknown_environment_spec
+        self.unknown_specials_spec = source.unknown_specials_spec
+        self._special_starts = frozenset()
+
+    def seal(self) -> None:
+        """Record the first characters of all specials; call after the last category is added."""
+        self._special_starts = frozenset(
+            chars[0] for cat in self.category_list for chars in self.d[cat]["specials"]
+        )
+
+    def test_for_specials(self, s, pos, parsing_state=None):  # noqa: ANN001, ANN201 - pylatexenc's signature
+        if pos >= len(s) or s[pos] not in self._special_starts:
+            return None
+        return super().test_for_specials(s, pos, parsing_state=parsing_state)
+
+
+@functools.lru_cache(maxsize=1)
+def _walker_context() -> LatexContextDb:
+    """The parser's view of the macros: which ones take arguments. Built once, never modified after."""
+    db = _FastSpecialsDb(latexwalker.get_default_latex_context_db())
+    macros = [MacroSpec(name, argspec) for name, (argspec, _repl) in _ARG_MACROS.items()]
+    macros += [MacroSpec(name, spec[0]) for name, spec in _FORMAT_MACROS.items()]
+    macros += [MacroSpec(name, args_parser=_DimenArgsParser()) for name in _DIMEN_MACROS]
+    macros += [MacroSpec(name, args_parser=_UrlArgsParser()) for name in _VERBATIM_MACROS]
+    specials = [SpecialsSpec("'"), SpecialsSpec("`")]
+    db.add_context_category("mkdocs-scholar", macros=macros, specials=specials, prepend=True)
+    db.seal()
+    return db
+
+
+@functools.lru_cache(maxsize=1)
+def _text_context() -> LatexContextDb:
+    """What each macro prints. Built once, never modified after."""
+    db = _l2t_default_db()
+    macros = [MacroTextSpec(name, repl) for name, repl in _LOGOS.items()]
+    macros += [MacroTextSpec(name, repl) for name, (_argspec, repl) in _ARG_MACROS.items()]
+    macros += [MacroTextSpec(name, "") for name in _DIMEN_MACROS if name != "hspace"]
+    macros += [MacroTextSpec(name, _verbatim_text) for name in _VERBATIM_MACROS]
+    specials = [
+        SpecialsTextSpec("&", "&"),  # a bare & is a user's slip; TeX would stop, we print it
+        SpecialsTextSpec("'", "\u2019"),
+        SpecialsTextSpec("`", "\u2018"),
+    ]
+    db.add_context_category("mkdocs-scholar", macros=macros, specials=specials, prepend=True)
+    return db
+
+
+def _verbatim_text(node: latexwalker.LatexMacroNode) -> str:
+    argd = node.nodeargd
+    if isinstance(argd, ParsedVerbatimArgs):
+        return argd.verbatim_text
+    return ""
+
+
+# --------------------------------------------------------------------------------------------------
+# The converter
+# --------------------------------------------------------------------------------------------------
+
+
+class _RichConverter(LatexNodes2Text):
+    """pylatexenc's LaTeX-to-text with brace protection, font markers, kept math and unknown-macro notes.
+
+    One instance per conversion (it collects unknown macro names); the context databases are shared.
+    """
+
+    def __init__(self, latex_context: LatexContextDb) -> None:
+        # strict spaces: TeX drops the space after a control word ({\TeX book} is "TeXbook")
+        super().__init__(latex_context=latex_context, math_mode="verbatim", strict_latex_spaces=True)
+        self.unknown: list[str] = []
+        # ids of the brace groups that are macro arguments: their braces delimit, they do not protect
+        self._arg_groups: set[int] = set()
+
+    def nodelist_to_text(self, nodelist):  # noqa: ANN001, ANN201 - pylatexenc's signature
+        # A font switch (\it, \bf …) acts on the rest of its group: split there and wrap the rest.
+        for i, node in enumerate(nodelist):
+            if node is not None and node.isNodeType(latexwalker.LatexMacroNode):
+                switch = _SWITCHES.get(node.macroname)
+                if switch is not None:
+                    head = super().nodelist_to_text(nodelist[:i])
+                    tail = self.nodelist_to_text(nodelist[i + 1 :])
+                    if switch[0] and tail.strip():
+                        return head + switch[0] + tail + switch[1]
+                    return head + tail
+        return super().nodelist_to_text(nodelist)
+
+    def group_node_to_text(self, node):  # noqa: ANN001, ANN201 - pylatexenc's signature
+        contents = self.nodelist_to_text(node.nodelist)
+        if node.delimiters != ("{", "}") or id(node) in self._arg_groups:
+            return contents
+        # Braces in a title protect case, except around a single decoded character ({\"O}, {\ss}),
+        # where they are only there for the accent. Empty groups ({} after a logo) print nothing.
+        has_text = any(
+            n is not None and n.isNodeType(latexwalker.LatexCharsNode) and n.chars.strip()
+            for n in node.nodelist
+        )
+        visible = rich_to_plain(contents).strip()
+        if has_text or len(visible) > 1:
+            return NOCASE_OPEN + contents + NOCASE_CLOSE
+        return contents
+
+    def macro_node_to_text(self, node):  # noqa: ANN001, ANN201 - pylatexenc's signature
+        name = node.macroname
+        if node.nodeargd is not None and node.nodeargd.argnlist:
+            self._arg_groups.update(id(a) for a in node.nodeargd.argnlist if a is not None)
+        fmt = _FORMAT_MACROS.get(name)
+        if fmt is not None:
+            inner = self.node_arg_to_text(node, fmt[1])
+            return fmt[2] + inner + fmt[3] if inner.strip() else inner
+        if name in _SWITCHES:
+            # only reached for a switch that is an argument by itself (\textbf\it): nothing to print
+            return ""
+        if self.latex_context.get_macro_spec(name) is None:
+            self.unknown.append(name)
+            args = node.nodeargd.argnlist if node.nodeargd and node.nodeargd.argnlist else []
+            if not args and _LOGO_NAME_RE.match(name):
+                # \JTeX, \GNU, \TeXMaG: a logo or acronym macro from the author's own style file prints,
+                # near enough, its own name; dropping it would lose a word of the title
+                return name
+            return "".join(self._groupnodecontents_to_text(a) for a in args if a is not None)
+        return super().macro_node_to_text(node)
+
+    def math_node_to_text(self, node):  # noqa: ANN001, ANN201 - pylatexenc's signature
+        verbatim = node.latex_verbatim()
+        if node.isNodeType(latexwalker.LatexMathNode):
+            open_, close = node.delimiters
+            inner = verbatim[len(open_) : len(verbatim) - len(close)]
+            if node.displaytype == "display":
+                return f"{NOCASE_OPEN}\\[{inner}\\]{NOCASE_CLOSE}"
+            return f"{NOCASE_OPEN}\\({inner}\\){NOCASE_CLOSE}"
+        # a math environment (equation, align …): MathJax reads \begin…\end as is
+        return f"{NOCASE_OPEN}{verbatim}{NOCASE_CLOSE}"
+
+    def chars_node_to_text(self, node, textcol=0):  # noqa: ANN001, ANN201 - pylatexenc's signature
+        # A lone brace left by tolerant parsing of unbalanced input is not text TeX would print.
+        chars = node.chars
+        if "{" in chars or "}" in chars:
+            chars = chars.replace("{", "").replace("}", "")
+        return chars
+
+
+def _cleanup(text: str) -> str:
+    """Collapse whitespace as TeX does, apply \\Dash spacing, simplify redundant nocase markers."""
+    text = _WS_RE.sub(" ", text)
+    if _DASH_SENTINEL in text:
+        text = _DASH_RE.sub(_THIN + "\u2014" + _THIN, text)
+    if NOCASE_OPEN in text:
+        text = _flatten_nocase(text)
+    return text.strip()
+
+
+def _flatten_nocase(text: str) -> str:
+    """Drop nocase markers nested inside another nocase span, and empty spans: they change nothing."""
+    out: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch == NOCASE_OPEN:
+            depth += 1
+            if depth == 1:
+                out.append(ch)
+        elif ch == NOCASE_CLOSE:
+            if depth == 0:
+                continue
+            depth -= 1
+            if depth == 0:
+                if out and out[-1] == NOCASE_OPEN:
+                    out.pop()
+                else:
+                    out.append(ch)
+        else:
+            out.append(ch)
+    if depth > 0:
+        out.append(NOCASE_CLOSE)
+    return "".join(out)
