@@ -176,8 +176,8 @@ def _convert(text: str) -> tuple[str, tuple[str, ...]]:
     try:
         nodes = latexwalker.LatexWalker(text, latex_context=_walker_context(), tolerant_parsing=True)
         out = converter.nodelist_to_text(nodes.get_latex_nodes()[0])
-    except latexwalker.LatexWalkerError:
-        # tolerant parsing almost never gives up; if it does, keep the words rather than fail the build
+    except Exception:  # noqa: BLE001 - a third-party parser on user data: keep the words, never fail a build
+        # (tolerant parsing almost never gives up, but a traceback here would stop the whole site)
         out = re.sub(r"\\[A-Za-z@]+|\\.|[{}$]", "", text)
         converter.unknown.append("(unparseable LaTeX)")
     return _cleanup(out), tuple(dict.fromkeys(converter.unknown))
@@ -705,11 +705,25 @@ class _RichConverter(LatexNodes2Text):
             return "".join(self._groupnodecontents_to_text(a) for a in args if a is not None)
         return super().macro_node_to_text(node)
 
+    def apply_simplify_repl(self, node, simplify_repl, what):  # noqa: ANN001, ANN201 - pylatexenc's signature
+        # pylatexenc fills "%s"/"%(2)s" from the parsed arguments and fails (KeyError, or a logged warning
+        # and a literal "%s") when the input ends before them (\href{a}): missing arguments print nothing.
+        if not isinstance(simplify_repl, str) or "%" not in simplify_repl or len(simplify_repl) == 1:
+            return super().apply_simplify_repl(node, simplify_repl, what)
+        args = node.nodeargd.argnlist if node.nodeargd and node.nodeargd.argnlist else []
+        texts = [self._groupnodecontents_to_text(a) for a in args]
+        if re.search(r"(?<!%)%s", simplify_repl):
+            wanted = len(re.findall(r"(?<!%)%s", simplify_repl))
+            return simplify_repl % tuple((texts + [""] * wanted)[:wanted])
+        return simplify_repl % _MissingIsEmpty({str(i + 1): t for i, t in enumerate(texts)})
+
     def math_node_to_text(self, node):  # noqa: ANN001, ANN201 - pylatexenc's signature
         verbatim = node.latex_verbatim()
         if node.isNodeType(latexwalker.LatexMathNode):
             open_, close = node.delimiters
-            inner = verbatim[len(open_) : len(verbatim) - len(close)]
+            inner = verbatim[len(open_) :]
+            if inner.endswith(close):  # an unclosed "$x" has no closing delimiter to cut
+                inner = inner[: len(inner) - len(close)]
             if node.displaytype == "display":
                 return f"{NOCASE_OPEN}\\[{inner}\\]{NOCASE_CLOSE}"
             return f"{NOCASE_OPEN}\\({inner}\\){NOCASE_CLOSE}"
@@ -722,6 +736,13 @@ class _RichConverter(LatexNodes2Text):
         if "{" in chars or "}" in chars:
             chars = chars.replace("{", "").replace("}", "")
         return chars
+
+
+class _MissingIsEmpty(dict):
+    """Arguments for "%(n)s" replacements: an argument the input never gave prints nothing."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
 
 
 def _cleanup(text: str) -> str:

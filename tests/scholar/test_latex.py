@@ -222,3 +222,19 @@ def test_corpus_fields_decode_cleanly(name: str) -> None:
             if not _PRINTS_BRACE.search(value):
                 assert not re.search(r"[{}]", plain), (entry.key, field, value, plain)
     assert checked > 1000 or name == "biblatex-examples.bib"
+
+
+@pytest.mark.parametrize(
+    "latex",
+    [r"\href{a}", r"\href", r"\mkbibquote", r"\frac{a}", "$unclosed", r"\[ x", "{", "}", "\\", r"\verb|x"],
+)
+def test_broken_latex_never_raises_or_logs(latex: str, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("WARNING"):
+        plain = rich_to_plain(latex_to_rich(latex))
+    assert caplog.records == []
+    assert "%s" not in plain
+
+
+def test_unclosed_math_keeps_its_text() -> None:
+    # TeX would complain; we keep every character rather than cut one off
+    assert latex_to_rich("$unclosed math") == f"{N}\\(unclosed math\\){n}"
