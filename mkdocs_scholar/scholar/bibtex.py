@@ -246,7 +246,8 @@ def _split_chunks(text: str, lines: _LineIndex) -> Iterator[_Chunk]:
             pos = end
         else:
             stop = cut if cut is not None else len(text)
-            yield _Chunk(kind, at, stop, lines.line(at), closed=False, cut_line=lines.line(stop))
+            cut_line = lines.line(stop) if cut is not None else None
+            yield _Chunk(kind, at, stop, lines.line(at), closed=False, cut_line=cut_line)
             pos = stop
 
 
@@ -360,8 +361,9 @@ class _Loader:
             self.issue(
                 chunk.line,
                 key,
-                f"@{chunk.kind} entry {_name(key)}is not closed: its braces do not balance before line "
-                f"{chunk.cut_line} (add the missing '}}'); "
+                f"@{chunk.kind} entry {_name(key)}is not closed: its braces do not balance before "
+                + (f"line {chunk.cut_line}" if chunk.cut_line else "the end of the file")
+                + " (add the missing '}'); "
                 + ("the fields read before the break are kept" if key else "the entry is skipped"),
             )
         elif parser.errors:
@@ -370,7 +372,7 @@ class _Loader:
             self.issue(
                 line,
                 key,
-                f"syntax error in @{chunk.kind} {_name(key)}: {_error_text(error)} "
+                f"syntax error in @{chunk.kind} {_name(key).rstrip()}: {_error_text(error)} "
                 "(check the braces, quotes, '=' and commas there); "
                 + ("the fields before it are kept" if key and chunk.kind != "string" else "it is skipped"),
             )
@@ -405,8 +407,11 @@ def _name(key: str | None) -> str:
 
 
 def _error_text(error: PybtexError) -> str:
-    message = error.args[0] if error.args else str(error)
-    return str(message)
+    message = str(error.args[0] if error.args else error)
+    if message in ("'}' expected", "')' expected"):
+        # pybtex stops at the first token that is neither "," nor the closing brace
+        return f"a ',' between fields or the closing {message.split()[0]} was expected"
+    return message
 
 
 # --------------------------------------------------------------------------------------------------

@@ -239,7 +239,8 @@ def entry_to_csl(entry: BibEntry) -> dict:
     elif csl_type in _ARTICLE_TYPES:
         put("container-title", journal or book)
     else:
-        put("container-title", journal or book or main)
+        # a @book or @proceedings has no booktitle in biblatex (Beebe repeats the title there)
+        put("container-title", journal or main)
     if main and item.get("container-title") != main and csl_type not in _ARTICLE_TYPES:
         # a volume of a multi-volume work whose container is already taken: the main title is the series
         put("collection-title", main)

@@ -301,3 +301,10 @@ def test_beebe_entries() -> None:
     assert skillin["publisher-place"] == "Englewood Cliffs, NJ, USA"
     assert skillin["edition"] == "Third"
     assert skillin["ISBN"] == "0-13-964262-5"
+
+
+def test_proceedings_booktitle_is_not_a_container() -> None:
+    # Beebe's @Proceedings repeat the title as booktitle (for crossref children); the volume itself
+    # has no container, as biblatex ignores booktitle there
+    item = _item("@proceedings{p, title = {Proc. X}, booktitle = {Proc. X}, year = 1990}")
+    assert item["title"] == "Proc. X" and "container-title" not in item
