@@ -23,6 +23,7 @@ from .liquid.environment import (
     PageFacts,
     normalize_spelling,
     relative_root,
+    repair_tag_typos,
     resolve_link_markers,
 )
 from .scholar.engine import CitationState, Library, LoadedBib
@@ -121,14 +122,21 @@ def render_page(markdown: str, page: PageInput, build: BuildState) -> RenderResu
         facts.problem(note)
     math = wants_math(dict(page.meta), build.math)
 
-    source = normalize_spelling(markdown, build.is_tag)
+    source, repairs = repair_tag_typos(normalize_spelling(markdown, build.is_tag))
+    for line, tag in repairs:
+        facts.problem(
+            f"tag '{tag}' is closed with '% }}'; read as closed there "
+            "(Jekyll would read on to the next '%}')",
+            line=line,
+            hint="write %} to close the tag",
+        )
     if "{%" not in source and "{{" not in source:
         return RenderResult(source, math, facts.problems, [])
 
     state = CitationState(
         build.library,
         settings,
-        lambda p: facts.problem(p.message, hint=p.hint),
+        lambda p: facts.problems.append(p) if p.path else facts.problem(p.message, line=p.line, hint=p.hint),
         template_renderer=lambda src, values, line: _render_template(build, facts, src, values, line),
         layouts_dir=build.layouts_dir,
         details_base=facts.root.rstrip("/") + "/",

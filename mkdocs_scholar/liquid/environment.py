@@ -39,6 +39,7 @@ class PageFacts:
     links: Mapping[str, str] = field(default_factory=dict)  # docs-relative source path → site-relative URL
     citations: Any = None  # the page's CitationState (opaque here)
     problems: list[Problem] = field(default_factory=list)
+    includes: list[str] = field(default_factory=list)  # the include files being rendered, innermost last
 
     def problem(
         self, message: str, *, line: int | None = None, hint: str | None = None, path: str | None = None
@@ -174,7 +175,7 @@ class JekyllEnvironment(Environment):
         line = line_of(max(tokens, key=lambda t: len(t.source))) if tokens else None
         name = getattr(exc, "template_name", None)
         # An error inside an include names the include file, not the page.
-        source_path = None
+        source_path = facts.includes[-1] if facts.includes else None
         if name and str(name).startswith(str(self.root)):
             source_path = Path(str(name)).relative_to(self.root).as_posix()
         facts.problem(
@@ -212,6 +213,24 @@ _ALT_TAG_RE = re.compile(r"<%(-?\s*[a-zA-Z_][\w]*\b.*?-?)%>", re.S)
 _ALT_OUT_RE = re.compile(r"<<(-?\s*(?:site|page|include|jekyll|layout)\.[\w.\[\]'\" |:,-]*?\s*-?)>>")
 # `{{ site.url }}{{ site.baseurl }}` both stand for the site root here: together they must not repeat it.
 _URL_PAIR_RE = re.compile(r"\{\{-?\s*site\.url\s*-?\}\}\s*\{\{-?\s*site\.baseurl\s*-?\}\}")
+
+
+# A tag closed by mistake with `% }`: Jekyll's Liquid reads on to the next `%}`, swallowing the text (and
+# tags) in between into this tag's markup. We close it where the author meant, and say so.
+_TYPO_CLOSE_RE = re.compile(r"\{%(?P<markup>[^%{}]*?)%\s+\}")
+
+
+def repair_tag_typos(source: str) -> tuple[str, list[tuple[int, str]]]:
+    """``{% cite x % }`` → ``{% cite x %}``; returns the text and (line, tag) for each repair."""
+    if "% }" not in source and "%  }" not in source:
+        return source, []
+    repairs: list[tuple[int, str]] = []
+
+    def fix(m: re.Match) -> str:
+        repairs.append((source.count("\n", 0, m.start()) + 1, m.group(0)))
+        return "{%" + m.group("markup") + "%}"
+
+    return _TYPO_CLOSE_RE.sub(fix, source), repairs
 
 
 def normalize_spelling(source: str, tag_names: Callable[[str], bool]) -> str:
