@@ -45,7 +45,9 @@ class MarkupNode(Node):
     def problem(self, context: Any, message: str, hint: str | None = None) -> None:
         facts = self.facts(context)
         if facts is not None:
-            facts.problem(message, line=self.line, hint=hint)
+            # Inside an include, the line is the include file's.
+            path = facts.includes[-1] if facts.includes else None
+            facts.problem(message, line=self.line, hint=hint, path=path)
 
     def body(self, context: Any) -> str:
         if self.block is None:
@@ -154,9 +156,23 @@ class IncludeNode(MarkupNode):
             )
             return ""
         buf = StringIO()
-        with context.extend({"include": params}, template=template):
-            template.render_with_context(context, buf, partial=True)
+        facts = self.facts(context)
+        if facts is not None:
+            facts.includes.append(self._label(context, template))
+        try:
+            with context.extend({"include": params}, template=template):
+                template.render_with_context(context, buf, partial=True)
+        finally:
+            if facts is not None:
+                facts.includes.pop()
         return buf.getvalue()
+
+    def _label(self, context: Any, template: Any) -> str:
+        path = Path(str(template.path or template.name))
+        try:
+            return path.resolve().relative_to(Path(context.env.root).resolve()).as_posix()
+        except ValueError:
+            return path.name
 
     def _relative_template(self, context: Any, name: str) -> Any:
         facts = self.facts(context)

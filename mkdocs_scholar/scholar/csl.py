@@ -353,7 +353,18 @@ def _rich_string(text: str) -> MixedString:
     return out
 
 
+_LEADING_LABEL_RE = re.compile(r"^(?P<label>[A-Za-z]+)\.?\s+(?P<rest>\S.*)$")
+
+
 def citation_item(key: str, *, locator: str | None = None, label: str | None = None) -> CitationItem:
+    if locator and not label:
+        # `-l sec. 8.2` names its own label; jekyll-scholar would print "p. sec. 8.2".
+        m = _LEADING_LABEL_RE.match(locator.strip())
+        if m:
+            word = m.group("label").lower()
+            word = _LABEL_ALIASES.get(word, word)
+            if word in LOCATOR_LABELS:
+                label, locator = word, m.group("rest")
     if locator:
         term = (label or "page").strip().lower().rstrip(".")
         term = _LABEL_ALIASES.get(term, term)

@@ -85,6 +85,13 @@ class Library:
         self._styles: dict[tuple[Path, str], csl.StyleProcessor] = {}
         self._style_refs: dict[tuple[str, tuple[Path, ...]], csl.StyleRef] = {}
         self.watched: set[Path] = set()
+        self._reported: set[str] = set()
+
+    def report_once(self, problem: Problem) -> None:
+        """A problem of the configuration, not of a page: said once per build."""
+        if str(problem) not in self._reported:
+            self._reported.add(str(problem))
+            self.report(problem)
 
     # .bib files
     def source_dir(self, settings: ScholarSettings) -> Path:
@@ -192,6 +199,8 @@ class _Cite:
     prefix: str | None
     style: str | None
     segment: int
+    line: int | None = None
+    where: str | None = None  # the include file the tag is in (None: the page itself)
 
 
 @dataclass
@@ -203,6 +212,7 @@ class _Bibliography:
     line: int | None
     numbered: bool = True  # False for {% reference %} and {% bibtex %}: entries alone, no list
     joiner: str = ""
+    where: str | None = None
 
 
 @dataclass
@@ -234,6 +244,7 @@ class CitationState:
         self._requests: list[_Cite | _Bibliography | _Literal] = []
         self._ids: set[str] = set()
         self._first_id: dict[str, str] = {}
+        self.where: str | None = None  # set by a tag inside an include: problems found later name that file
 
     # -- lookups --------------------------------------------------------------------------------
     def _bibs(self, opts: TagOptions, line: int | None) -> list[LoadedBib] | None:
@@ -310,6 +321,8 @@ class CitationState:
                 opts.prefix,
                 opts.style,
                 len(self._segments) - 1,
+                line,
+                self.where,
             )
         )
 
@@ -393,7 +406,7 @@ class CitationState:
         for key in keys:
             if key not in seg:
                 seg.append(key)
-        out = self._add(_Bibliography(keys, bibs, opts, len(self._segments) - 1, line))
+        out = self._add(_Bibliography(keys, bibs, opts, len(self._segments) - 1, line, where=self.where))
         if opts.clear:
             self.cited.clear()
             self._segments.append([])
@@ -414,7 +427,11 @@ class CitationState:
                 out.append(self._missing())
                 continue
             out.append(
-                self._add(_Bibliography(found, bibs, opts, len(self._segments) - 1, line, numbered=False))
+                self._add(
+                    _Bibliography(
+                        found, bibs, opts, len(self._segments) - 1, line, numbered=False, where=self.where
+                    )
+                )
             )
         return "\n".join(out)
 
@@ -496,14 +513,23 @@ class _FormatContext:
         self.settings = state.settings
         self._sources: dict[int, dict[str, Reference]] = {}
         self._bibs: dict[tuple[int, int], Any] = {}
+        self._failed_styles: set[str] = set()
 
-    def processor(self, spec: str | None, line: int | None) -> csl.StyleProcessor | None:
+    def report(self, problem: Problem, request: _Cite | _Bibliography) -> None:
+        """A problem found while formatting, placed where the tag was (the page, or an include)."""
+        problem.line = problem.line or request.line
+        problem.path = problem.path or request.where
+        self.state.report(problem)
+
+    def processor(self, spec: str | None, request: _Cite | _Bibliography) -> csl.StyleProcessor | None:
         lib = self.state.library
         search = (lib.source_dir(self.settings),)
         try:
             return lib.processor(spec or self.settings.style, self.settings.locale, search)
         except ScholarError as err:
-            self.state.report(Problem.from_error(err, line=line))
+            if (spec or "") not in self._failed_styles:  # one warning per style and page, not per tag
+                self._failed_styles.add(spec or "")
+                self.report(Problem.from_error(err), request)
             if spec and spec != self.settings.style:
                 try:
                     return lib.processor(self.settings.style, self.settings.locale, search)
@@ -532,7 +558,7 @@ class _FormatContext:
 
     def cite(self, request: _Cite) -> str:
         s = self.settings
-        proc = self.processor(request.style, None)
+        proc = self.processor(request.style, request)
         if proc is None:
             return html.escape(s.missing_reference, quote=False)
         source = self._source(request.segment, request.bibs, request.keys)
@@ -563,7 +589,7 @@ class _FormatContext:
     def bibliography(self, request: _Bibliography) -> str:
         s = self.settings
         opts = request.opts
-        proc = self.processor(opts.style, request.line)
+        proc = self.processor(opts.style, request)
         if proc is None:
             return html.escape(s.missing_reference, quote=False)
         source = self._source(request.segment, request.bibs, request.keys)
@@ -571,7 +597,7 @@ class _FormatContext:
             bib = self._citeproc_bib(proc, request.segment, source)
         else:
             bib = proc.new_bibliography(source, [k.lower() for k in request.keys])
-        template = self._template(opts, request.line)
+        template = self._template(opts, request)
         tag = _safe_tag(s.reference_tagname, "span")
         entries = []
         for index, key in enumerate(request.keys, start=1):
@@ -594,7 +620,7 @@ class _FormatContext:
         items = "\n".join(f"<{item_tag}{item_attrs}>{e}</{item_tag}>" for e in entries)
         return f"<{list_tag}{list_attrs}>{items}</{list_tag}>"
 
-    def _template(self, opts: TagOptions, line: int | None) -> str | None:
+    def _template(self, opts: TagOptions, request: _Bibliography) -> str | None:
         source = opts.template or self.settings.bibliography_template
         if not source or source.strip() == "{{reference}}" or source.strip() == "{{ reference }}":
             return None
@@ -610,13 +636,22 @@ class _FormatContext:
                     path = cand
                     break
         if path is None:
-            self.state.report(
+            problem = Problem(
+                f"bibliography template '{source}' not found (looked for _layouts/{source}.html)",
+                hint="copy the layout from your Jekyll site into _layouts/ next to mkdocs.yml; "
+                "the default {{reference}} is used meanwhile",
+            )
+            if not opts.template:  # the `bibliography_template` setting: a configuration problem
+                problem.path = "mkdocs.yml"
+                self.state.library.report_once(problem)
+                return None
+            self.report(
                 Problem(
                     f"bibliography template '{source}' not found (looked for _layouts/{source}.html)",
-                    line=line,
                     hint="copy the layout from your Jekyll site into _layouts/ next to mkdocs.yml; "
                     "the default {{reference}} is used meanwhile",
-                )
+                ),
+                request,
             )
             return None
         text = path.read_text(encoding="utf-8-sig")

@@ -67,7 +67,7 @@ class ScholarNode(MarkupNode):
             if problem.path:  # a problem in another file (a .bib) keeps its own place
                 facts.problems.append(problem)
             else:
-                facts.problem(problem.message, line=self.line, hint=problem.hint)
+                self.problem(context, problem.message, hint=problem.hint)
 
         return report
 
@@ -76,12 +76,14 @@ class ScholarNode(MarkupNode):
         opts = self.options(context)
         if state is None or opts is None:
             return ""
-        previous = state.report
+        facts = self.facts(context)
+        previous = state.report, state.where
         state.report = self.report_to(context)
+        state.where = facts.includes[-1] if facts is not None and facts.includes else None
         try:
             return self.run(context, state, opts)
         finally:
-            state.report = previous
+            state.report, state.where = previous
 
     def run(self, context: Any, state: Any, opts: TagOptions) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
