@@ -26,6 +26,7 @@ from . import csl
 from .bibtex import BibEntry, BibFile, load_bib_file, parse_bib_text
 from .csl_json import entry_to_csl
 from .errors import Problem, ScholarError
+from .latex import latex_to_rich, rich_to_html
 from .options import TagOptions, split_list
 from .paths import confined
 from .query import compile_query
@@ -232,6 +233,9 @@ class CitationState:
         template_renderer: TemplateRenderer | None = None,
         layouts_dir: Path | None = None,
         details_base: str = "",
+        page_link: Callable[[str], str] | None = None,
+        details_enabled: bool = False,
+        docs_dir: Path | None = None,
     ) -> None:
         self.library = library
         self.settings = settings
@@ -239,6 +243,10 @@ class CitationState:
         self.template_renderer = template_renderer
         self.layouts_dir = layouts_dir
         self.details_base = details_base
+        # A link to another page of the site, given its docs-relative source path (the caller knows URLs).
+        self.page_link = page_link or (lambda path: details_base + path)
+        self.details_enabled = details_enabled
+        self.docs_dir = docs_dir  # where `repository` files must be, to be published with the site
         self.cited: list[str] = []  # jekyll-scholar's page.cited: keys in order of first cite/nocite
         self._segments: list[list[str]] = [[]]  # numbering order per --clear segment
         self._requests: list[_Cite | _Bibliography | _Literal] = []
@@ -364,7 +372,7 @@ class CitationState:
                         seen.add(key.lower())
                         keys.append(key)
         entries = {k: self._find(bibs, k) for k in keys}
-        keys = [k for k in keys if match(entries[k][1].entry(k).type, entries[k][1].entry(k).fields)]
+        keys = [k for k in keys if match(entries[k][1].entry(k).type, _query_fields(entries[k][1].entry(k)))]
         if opts.remove_duplicates is not None or self.settings.remove_duplicates:
             fields = opts.remove_duplicates or ["year", "title"]
             seen_sig: set[tuple] = set()
@@ -380,7 +388,9 @@ class CitationState:
             keys = self._sorted(keys, entries)
         if opts.offset:
             keys = keys[opts.offset :]
-        if opts.max is not None:
+        if (
+            opts.max is not None and _group_levels(opts, self.settings) == []
+        ):  # --max is ignored when grouping
             keys = keys[: opts.max]
         return keys, bibs
 
@@ -456,8 +466,40 @@ class CitationState:
         return f"<blockquote><p>{body}</p><cite>{cite}</cite></blockquote>"
 
     def details_url(self, key: str) -> str:
+        """The URL of an entry's details page (see ``scholar.details``)."""
+        return self.page_link(details_path(self.settings, key))
+
+    def repository_links(self, key: str) -> dict[str, str]:
+        """Files named after the key in the ``repository`` folder: ``{"pdf": url, …}``."""
+        folder = self.settings.repository.strip().strip("/")
+        if not folder or self.docs_dir is None:
+            return {}
+        base = confined(self.docs_dir / folder, self.library.root)
+        if base is None or not base.is_dir():
+            return {}
+        delimiter = self.settings.repository_file_delimiter or "."
+        out = {}
+        for path in sorted(base.glob(f"{glob.escape(key)}{glob.escape(delimiter)}*")):
+            ext = path.name[len(key) + len(delimiter) :]
+            if ext and "/" not in ext and confined(path, self.library.root) is not None:
+                out[ext] = self.page_link(f"{folder}/{path.name}")
+        return out
+
+    def has_details(self, bib: LoadedBib) -> bool:
+        """Details pages exist for the entries of the default bibliography only."""
+        try:
+            return bib in [self.library.load(p) for p in self.library.default_files(self.settings)]
+        except ScholarError:
+            return False
+
+    def details_link_html(self, key: str) -> str:
         s = self.settings
-        return f"{self.details_base}{s.details_dir.strip('/')}/{key}.html"
+        if not s.details_link:
+            return ""
+        return (
+            f' <a class="{html.escape(s.details_link_class)}" href="{html.escape(self.details_url(key))}">'
+            f"{html.escape(str(s.details_link), quote=False)}</a>"
+        )
 
     def cite_details(self, keys: list[str], opts: TagOptions, line: int | None = None) -> str:
         bibs = self._bibs(opts, line)
@@ -476,6 +518,7 @@ class CitationState:
             return text
         rendered: dict[int, str] = {}
         context = _FormatContext(self)
+        context.prepare(self._requests)
         # Bibliographies first: they decide which id each key's entry has, and cites link to it.
         for index, request in enumerate(self._requests):
             if isinstance(request, _Bibliography):
@@ -511,9 +554,36 @@ class _FormatContext:
     def __init__(self, state: CitationState) -> None:
         self.state = state
         self.settings = state.settings
-        self._sources: dict[int, dict[str, Reference]] = {}
+        self._sources: dict[tuple[int, int], dict[str, Reference]] = {}
         self._bibs: dict[tuple[int, int], Any] = {}
         self._failed_styles: set[str] = set()
+        self._procs: dict[int, csl.StyleProcessor | None] = {}
+
+    def prepare(self, requests: list[_Cite | _Bibliography | _Literal]) -> None:
+        """Find each request's style and every key each (style, segment) shows, then disambiguate."""
+        wanted: dict[tuple[int, int], list[tuple[str, list[LoadedBib]]]] = {}
+        procs: dict[int, csl.StyleProcessor] = {}
+        for request in requests:
+            if isinstance(request, _Literal):
+                continue
+            spec = request.style if isinstance(request, _Cite) else request.opts.style
+            proc = self.processor(spec, request)
+            self._procs[id(request)] = proc
+            if proc is None:
+                continue
+            procs[id(proc)] = proc
+            group = wanted.setdefault((id(proc), request.segment), [])
+            group.extend((key, request.bibs) for key in request.keys)
+        for (proc_id, segment), pairs in wanted.items():
+            source = self._sources.setdefault((proc_id, segment), {})
+            for key, bibs in pairs:
+                low = key.lower()
+                if low not in source:
+                    hit = self.state._find(bibs, key)
+                    if hit is not None:
+                        source[low] = hit[1].reference(hit[0])
+            if procs[proc_id].year_suffix:
+                _add_year_suffixes(procs[proc_id], source, [k for k, _ in pairs])
 
     def report(self, problem: Problem, request: _Cite | _Bibliography) -> None:
         """A problem found while formatting, placed where the tag was (the page, or an include)."""
@@ -537,15 +607,8 @@ class _FormatContext:
                     return None
             return None
 
-    def _source(self, segment: int, bibs: list[LoadedBib], keys: Iterable[str]) -> dict[str, Reference]:
-        source = self._sources.setdefault(segment, {})
-        for key in keys:
-            low = key.lower()
-            if low not in source:
-                hit = self.state._find(bibs, key)
-                if hit is not None:
-                    source[low] = hit[1].reference(hit[0])
-        return source
+    def _source(self, proc: csl.StyleProcessor, segment: int) -> dict[str, Reference]:
+        return self._sources[(id(proc), segment)]
 
     def _citeproc_bib(self, proc: csl.StyleProcessor, segment: int, source: dict[str, Reference]):
         key = (id(proc), segment)
@@ -558,10 +621,10 @@ class _FormatContext:
 
     def cite(self, request: _Cite) -> str:
         s = self.settings
-        proc = self.processor(request.style, request)
+        proc = self._procs.get(id(request))
         if proc is None:
             return html.escape(s.missing_reference, quote=False)
-        source = self._source(request.segment, request.bibs, request.keys)
+        source = self._source(proc, request.segment)
         bib = self._citeproc_bib(proc, request.segment, source)
         items = []
         for i, key in enumerate(request.keys):
@@ -589,36 +652,96 @@ class _FormatContext:
     def bibliography(self, request: _Bibliography) -> str:
         s = self.settings
         opts = request.opts
-        proc = self.processor(opts.style, request)
+        proc = self._procs.get(id(request))
         if proc is None:
             return html.escape(s.missing_reference, quote=False)
-        source = self._source(request.segment, request.bibs, request.keys)
+        source = self._source(proc, request.segment)
         if request.numbered:
             bib = self._citeproc_bib(proc, request.segment, source)
         else:
             bib = proc.new_bibliography(source, [k.lower() for k in request.keys])
         template = self._template(opts, request)
         tag = _safe_tag(s.reference_tagname, "span")
-        entries = []
+        details = self.state.details_enabled
+        entries: dict[str, str] = {}
         for index, key in enumerate(request.keys, start=1):
-            text = proc.bibliography_entry(bib, csl.citation_item(key), label=request.numbered)
+            hit = self.state._find(request.bibs, key)
+            entry = hit[1].entry(hit[0]) if hit else None
+            text = self._entry_text(proc, bib, key, entry, request)
             anchor = self.state.unique_id(key, opts.prefix)
             reference = f'<{tag} id="{html.escape(anchor)}">{text}</{tag}>'
             if template is not None and self.state.template_renderer is not None:
-                hit = self.state._find(request.bibs, key)
-                entry = hit[1].entry(hit[0]) if hit else None
-                reference = self.state.template_renderer(
-                    template, _template_vars(key, entry, reference, index, self.state), request.line
-                )
-            entries.append(reference)
+                values = _template_vars(key, entry, reference, index, self.state)
+                reference = self.state.template_renderer(template, values, request.line)
+            elif details and request.numbered and hit is not None and self.state.has_details(hit[1]):
+                reference += self.state.details_link_html(key)
+            entries[key] = reference
         if not request.numbered:
-            return (request.joiner or "\n").join(entries)
-        list_tag = _safe_tag(opts.list_tag or s.bibliography_list_tag, "ol")
+            return (request.joiner or "\n").join(entries.values())
+        levels = _group_levels(opts, s)
+        if levels and request.keys:
+            return self._groups(request, list(request.keys), entries, levels, 0)
+        return self._list(request, list(entries.values()))
+
+    def _entry_text(
+        self, proc: csl.StyleProcessor, bib: Any, key: str, entry: BibEntry | None, request: _Bibliography
+    ) -> str:
+        """One entry, in the entry's own language when ``allow_locale_overrides`` says so."""
+        s = self.settings
+        if s.allow_locale_overrides and entry is not None:
+            locale = _entry_locale(entry)
+            if locale and locale != csl._csl_locale(s.locale):
+                try:
+                    other = self.state.library.processor(
+                        request.opts.style or s.style, locale, (self.state.library.source_dir(s),)
+                    )
+                except ScholarError as err:
+                    self.report(Problem.from_error(err), request)
+                else:
+                    source = self._source(proc, request.segment)
+                    local = other.new_bibliography(source, list(bib.keys))
+                    return other.bibliography_entry(local, csl.citation_item(key), label=request.numbered)
+        return proc.bibliography_entry(bib, csl.citation_item(key), label=request.numbered)
+
+    def _list(self, request: _Bibliography, entries: list[str]) -> str:
+        s = self.settings
+        list_tag = _safe_tag(request.opts.list_tag or s.bibliography_list_tag, "ol")
         item_tag = _safe_tag(s.bibliography_item_tag, "li")
         list_attrs = _attrs({"class": s.bibliography_class, **(s.bibliography_list_attributes or {})})
         item_attrs = _attrs(s.bibliography_item_attributes or {})
         items = "\n".join(f"<{item_tag}{item_attrs}>{e}</{item_tag}>" for e in entries)
         return f"<{list_tag}{list_attrs}>{items}</{list_tag}>"
+
+    def _groups(
+        self, request: _Bibliography, keys: list[str], entries: dict[str, str], levels: list[str], level: int
+    ) -> str:
+        """jekyll-scholar's ``group_by``: a heading per group (h2, h3, … by level), then its list."""
+        if level == len(levels):
+            return self._list(request, [entries[k] for k in keys])
+        s = self.settings
+        name = levels[level]
+        groups: dict[tuple, list[str]] = {}
+        labels: dict[tuple, str] = {}
+        for key in keys:
+            hit = self.state._find(request.bibs, key)
+            type_order = split_list(request.opts.type_order) or list(s.type_order)
+            sort_key, label = _group_value(hit[1].entry(hit[0]) if hit else None, name, s, type_order)
+            groups.setdefault(sort_key, []).append(key)
+            labels[sort_key] = label
+        orders = split_list(request.opts.group_order or s.group_order) or ["ascending"]
+        order = orders[level] if level < len(orders) else orders[-1]
+        heads = split_list(s.bibliography_group_tag) or ["h2", "h3", "h4", "h5"]
+        head = _safe_tag(heads[level] if level < len(heads) else heads[-1], "h2")
+        cls = html.escape(s.bibliography_class)
+        out = []
+        for sort_key in sorted(groups, reverse=order in ("descending", "reverse")):
+            inner = self._groups(request, groups[sort_key], entries, levels, level + 1)
+            if not labels[sort_key]:  # entries without the field (no month): no empty heading
+                out.append(inner)
+                continue
+            label = html.escape(labels[sort_key], quote=False)
+            out.append(f'<{head} class="{cls}">{label}</{head}>\n{inner}')
+        return "\n".join(out)
 
     def _template(self, opts: TagOptions, request: _Bibliography) -> str | None:
         source = opts.template or self.settings.bibliography_template
@@ -677,23 +800,177 @@ def _without_authors(
 def _template_vars(
     key: str, entry: BibEntry | None, reference: str, index: int, state: CitationState
 ) -> dict:
-    fields = dict(entry.fields) if entry else {}
-    fields.update({"key": key, "type": entry.type if entry else ""})
-    if entry:
-        fields["bibtex"] = entry.source
+    """What jekyll-scholar gives a bibliography template:
+    ``reference key type entry index details link links``."""
+    s = state.settings
+    fields: dict[str, Any] = {}
+    if entry is not None:
+        # `entry.FIELD` is the field as it reads (LaTeX decoded, HTML-escaped); `entry.bibtex` the source.
+        fields = {name: rich_to_html(latex_to_rich(value)) for name, value in entry.fields.items()}
         for role, names in entry.persons.items():
-            fields[role] = " and ".join(names)
+            people = [_person(name) for name in names]
+            fields[f"{role}_array"] = people
+            for i, person in enumerate(people):
+                fields[f"{role}_{i}_last"] = person["last"]
+                fields[f"{role}_{i}_first"] = person["first"]
+        fields["bibtex"] = bibtex_text(entry, s.bibtex_skip_fields)
+    fields.update({"key": key, "type": entry.type if entry else ""})
+    links = state.repository_links(key)
     return {
         "reference": reference,
         "key": key,
         "type": entry.type if entry else "",
         "entry": fields,
         "index": index,
-        "details": f'<a class="{html.escape(state.settings.details_link_class)}" '
-        f'href="{html.escape(state.details_url(key))}">{html.escape(state.settings.details_link)}</a>',
-        "link": "",
-        "links": {},
+        "details": state.details_link_html(key).strip() if state.details_enabled else "",
+        "link": links.get("pdf") or links.get("ps") or "",
+        "links": links,
     }
+
+
+def _person(raw: str) -> dict[str, str]:
+    parts = [p.strip() for p in raw.split(",")]
+    if len(parts) >= 2:
+        last, first = parts[0], parts[-1]
+    else:
+        words = raw.split()
+        last, first = (words[-1], " ".join(words[:-1])) if words else ("", "")
+    return {"last": rich_to_html(latex_to_rich(last)), "first": rich_to_html(latex_to_rich(first))}
+
+
+def bibtex_text(entry: BibEntry, skip: Iterable[str] = ()) -> str:
+    """The entry as BibTeX without the ``bibtex_skip_fields`` (jekyll-scholar's ``entry.bibtex``)."""
+    skip = {f.lower() for f in skip}
+    if not skip & set(entry.fields):
+        return entry.source
+    width = max((len(n) for n in entry.fields), default=0)
+    lines = [
+        f"  {name.ljust(width)} = {{{value}}}" for name, value in entry.fields.items() if name not in skip
+    ]
+    return f"@{entry.type}{{{entry.key},\n" + ",\n".join(lines) + "\n}"
+
+
+def details_path(settings: ScholarSettings, key: str) -> str:
+    """Docs-relative path of an entry's details page: ``details_dir/KEY.md``."""
+    return f"{settings.details_dir.strip('/') or 'bibliography'}/{key}.md"
+
+
+def _query_fields(entry: BibEntry) -> dict[str, str]:
+    # bibtex-ruby lets a query name the key (`@*[key=ruby]`) as if it were a field.
+    return {**entry.fields, "key": entry.key}
+
+
+def _group_levels(opts: TagOptions, settings: ScholarSettings) -> list[str]:
+    return [v for v in split_list(opts.group_by or settings.group_by) if v != "none"]
+
+
+_MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def _group_value(
+    entry: BibEntry | None, name: str, settings: ScholarSettings, type_order: list[str]
+) -> tuple:
+    """(sort key, heading) of an entry's group at one level of ``group_by``."""
+    if entry is None:
+        return ((1, 0, ""), "")
+    if name == "type":
+        kind = settings.type_aliases.get(entry.type, entry.type)
+        label = settings.type_names.get(kind, kind)
+        order = [settings.type_aliases.get(t, t) for t in type_order]
+        rank = order.index(kind) if kind in order else len(order)
+        return ((0, rank, label.lower()), label)
+    if name in ("month", "month_numeric"):
+        month = _sort_value(entry, "month")[1]
+        names = list(settings.month_names) or _MONTH_NAMES
+        label = names[month - 1] if 1 <= month <= len(names) else ""
+        return ((0 if month else 1, month, ""), label)
+    if name in ("name", "author"):
+        value = _sort_value(entry, "name")
+        return (value, value[2].title() if value[2] else "")
+    value = entry.fields.get(name, "").strip()
+    if name == "year" and not value and entry.fields.get("date"):
+        value = entry.fields["date"][:4]
+    if value.isdigit():
+        return ((0, int(value), ""), value)
+    return ((0 if value else 1, 0, value.lower()), value)
+
+
+_LANGUAGES = {
+    "english": "en-US",
+    "american": "en-US",
+    "british": "en-GB",
+    "german": "de-DE",
+    "ngerman": "de-DE",
+    "french": "fr-FR",
+    "spanish": "es-ES",
+    "italian": "it-IT",
+    "dutch": "nl-NL",
+    "portuguese": "pt-PT",
+    "brazilian": "pt-BR",
+    "russian": "ru-RU",
+    "polish": "pl-PL",
+    "swedish": "sv-SE",
+    "japanese": "ja-JP",
+    "chinese": "zh-CN",
+    "czech": "cs-CZ",
+    "danish": "da-DK",
+    "finnish": "fi-FI",
+    "norwegian": "nb-NO",
+}
+
+
+def _entry_locale(entry: BibEntry) -> str | None:
+    """The CSL locale an entry's ``language``/``langid`` names (``allow_locale_overrides``)."""
+    raw = (entry.fields.get("langid") or entry.fields.get("language") or "").strip().lower()
+    if not raw:
+        return None
+    if raw in _LANGUAGES:
+        return _LANGUAGES[raw]
+    return csl._csl_locale(raw) if re.match(r"^[a-z]{2}(-[a-z]{2})?$", raw) else None
+
+
+def _add_year_suffixes(proc: csl.StyleProcessor, source: dict[str, Reference], keys: list[str]) -> None:
+    """Author-date styles: works whose citations read the same get 2008a, 2008b (jekyll-scholar never did:
+    defect 3). Letters follow the titles' order; the page's copies of the references carry them."""
+    unique = list(dict.fromkeys(k.lower() for k in keys if k.lower() in source))
+    if len(unique) < 2:
+        return
+    bib = proc.new_bibliography(source, unique)
+    alike: dict[str, list[str]] = {}
+    for key in unique:
+        text = proc.citation_parts(bib, [csl.citation_item(key)])[0]
+        alike.setdefault(text, []).append(key)
+    for group in alike.values():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda k: str(source[k].get("title", "")).lower())
+        for i, key in enumerate(group):
+            ref = copy.copy(source[key])
+            ref["year_suffix"] = _letters(i)
+            source[key] = ref
+
+
+def _letters(n: int) -> str:
+    """0 → a, 25 → z, 26 → aa."""
+    out = ""
+    n += 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(ord("a") + rem) + out
+    return out
 
 
 _MONTHS = {

@@ -83,7 +83,14 @@ class ScholarSettings:
     join_strings: bool = True
 
     # Grouping vocabularies
-    type_names: dict = field(default_factory=dict)
+    type_names: dict = field(
+        default_factory=lambda: {
+            "article": "Journal Articles", "book": "Books", "incollection": "Book Chapters",
+            "inproceedings": "Conference Articles", "thesis": "Theses", "mastersthesis": "Master's Theses",
+            "phdthesis": "PhD Theses", "manual": "Manuals", "techreport": "Technical Reports",
+            "misc": "Miscellaneous", "unpublished": "Unpublished",
+        }
+    )
     type_aliases: dict = field(default_factory=lambda: {"phdthesis": "thesis", "mastersthesis": "thesis"})
     type_order: list = field(default_factory=list)
     month_names: list = field(default_factory=list)
