@@ -24,6 +24,9 @@ class PluginOptions(Config):
     # Where browsers load MathJax from; a relative URL is taken from the site root
     mathjax_url = c.Type(str, default=DEFAULT_MATHJAX_URL)
 
+    # One page per entry of the default bibliography (also made when _layouts/<details_layout> exists)
+    details_pages = c.Type(bool, default=False)
+
 
 def _jekyll_scholar_options() -> dict[str, c.Type]:
     """One typed option per jekyll-scholar key, defaulting to jekyll-scholar's default."""

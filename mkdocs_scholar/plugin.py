@@ -22,7 +22,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import frontmatter, math
+from . import details, frontmatter, math
 from .config import ScholarConfig
 from .render import BuildState, PageInput, SiteFacts, render_page
 from .scholar.errors import Problem, ScholarError
@@ -54,13 +54,20 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         extra = dict(config.extra or {})
         site = SiteFacts(
             root=root,
+            docs_dir=Path(config.docs_dir),
             site_url=config.site_url or "",
             title=config.site_name or "",
             description=config.site_description or "",
             author=config.site_author or "",
             extra=extra,
         )
-        self.build = BuildState(site, settings, math=self.config.math, bib_cache=type(self)._bib_cache)
+        self.build = BuildState(
+            site,
+            settings,
+            math=self.config.math,
+            bib_cache=type(self)._bib_cache,
+            details_pages=self.config.details_pages,
+        )
         config.markdown_extensions.append(math.MathExtension(lambda: self._page_math))
         config.extra_javascript.append(math.LOADER_PATH)
         config.extra_css.append(math.CSS_PATH)
@@ -75,6 +82,9 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             File.generated(config, math.LOADER_PATH, content=math.loader_script(self.config.mathjax_url))
         )
         files.append(File.generated(config, math.CSS_PATH, content=math.stylesheet()))
+        for path, content in details.details_pages(self.build):
+            if files.get_file_from_path(path) is None:
+                files.append(File.generated(config, path, content=content))
         posts_dirs = _blog_post_dirs(config)
         self._line_offsets.clear()
         for file in files.documentation_pages():

@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import details
+from .details import DETAILS_KEY
 from .frontmatter import wants_math
 from .liquid.environment import (
     SITE_ROOT,
     JekyllEnvironment,
     PageFacts,
+    doc_link,
     normalize_spelling,
     relative_root,
     repair_tag_typos,
@@ -37,6 +40,7 @@ class SiteFacts:
     """The site as Liquid's ``site`` sees it; plain values."""
 
     root: Path  # the folder of mkdocs.yml: `source`, `_includes/`, `_layouts/`, `_data/` are found from here
+    docs_dir: Path | None = None  # the folder whose files are published (Jekyll's site source)
     site_url: str = ""
     title: str = ""
     description: str = ""
@@ -55,6 +59,7 @@ class BuildState:
         *,
         math: str = "page",
         bib_cache: dict[str, LoadedBib] | None = None,
+        details_pages: bool = False,
     ) -> None:
         self.site = site
         self.settings = settings
@@ -66,6 +71,8 @@ class BuildState:
         for tag in SCHOLAR_TAGS:
             self.env.add_tag(tag)
         self.layouts_dir = site.root / "_layouts"
+        # Details pages, as jekyll-scholar: when its layout exists, or when asked for (built-in layout).
+        self.details = details_pages or (self.layouts_dir / settings.details_layout).is_file()
         self.links: dict[str, str] = {}  # docs-relative source path → site-relative URL, set by the generator
 
     def is_tag(self, name: str) -> bool:
@@ -140,6 +147,9 @@ def render_page(markdown: str, page: PageInput, build: BuildState) -> RenderResu
         template_renderer=lambda src, values, line: _render_template(build, facts, src, values, line),
         layouts_dir=build.layouts_dir,
         details_base=facts.root.rstrip("/") + "/",
+        page_link=doc_link,
+        details_enabled=build.details,
+        docs_dir=build.site.docs_dir,
     )
     facts.citations = state
     variables = {
@@ -147,6 +157,8 @@ def render_page(markdown: str, page: PageInput, build: BuildState) -> RenderResu
         "page": _page_variables(page, facts),
         "jekyll": {"environment": "production"},
     }
+    if DETAILS_KEY in page.meta:
+        variables["page"].update(details.page_values(state, str(page.meta[DETAILS_KEY])))
     text = build.env.render_page(protect_bibtex_blocks(source), facts, variables)
     text = resolve_link_markers(state.finish(text), facts)
     return RenderResult(text, math, facts.problems, list(state.cited))
