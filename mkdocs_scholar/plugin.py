@@ -22,7 +22,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import details, frontmatter, math
+from . import bibpage, details, excerpts, frontmatter, math
 from .config import ScholarConfig
 from .render import BuildState, PageInput, SiteFacts, render_page
 from .scholar.errors import Problem, ScholarError
@@ -85,6 +85,7 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         for path, content in details.details_pages(self.build):
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=content))
+        self._convert_bib_pages(files, config)
         posts_dirs = _blog_post_dirs(config)
         self._line_offsets.clear()
         for file in files.documentation_pages():
@@ -133,6 +134,12 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         _report(self.build.take_problems())
         return result.markdown
 
+    # Excerpts are rendered into index pages by Material's blog: fix their citation links at the end.
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if not self.config.enabled or self.build is None:
+            return None
+        return excerpts.link_excerpt_citations(output, self.build.settings.cite_class)
+
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if not self.config.enabled or self.build is None:
             return server
@@ -160,6 +167,21 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
 
     def on_shutdown(self) -> None:
         self._cleanup()
+
+    def _convert_bib_pages(self, files: Files, config: MkDocsConfig) -> None:
+        """A .bib file with front matter in docs/ becomes a page, as jekyll-scholar's converter makes it."""
+        for file in list(files):
+            if not file.src_uri.endswith(bibpage.BIB_SUFFIXES) or not file.abs_src_path:
+                continue
+            try:
+                text = Path(file.abs_src_path).read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                continue
+            markdown = bibpage.bib_page_markdown(text)
+            if markdown is not None:
+                files.remove(file)
+                page_path = file.src_uri.rsplit(".", 1)[0] + ".md"
+                files.append(File.generated(config, page_path, content=markdown))
 
     def _staged(self, src_uri: str, text: str) -> str:
         """A copy of a page with translated front matter, which MkDocs and Material read instead."""

@@ -517,3 +517,8 @@ def _inherit(child: BibEntry, parent: BibEntry, *, titles: bool) -> None:
         child.fields[name] = value
         if name in parent.persons:
             child.persons[name] = list(parent.persons[name])
+
+
+def entry_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of every ``@kind{…}`` chunk in ``text``, in order (``kind`` lower-case)."""
+    return [(c.start, c.end, c.kind) for c in _split_chunks(text, _LineIndex(text))]
