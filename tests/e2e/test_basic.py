@@ -182,3 +182,37 @@ def test_bibliography_lists_ids_once_per_page(basic):
 def test_page_text_has_no_placeholder_characters(basic):
     for page in basic.site.rglob("*.html"):
         assert not re.search("[\ue000-\ue1ff]", page.read_text(encoding="utf-8")), page
+
+
+def test_citations_in_an_excerpt_link_to_the_post_with_the_posts_numbers(tmp_path):
+    root = copy_site(BASIC, tmp_path / "s", scholar={"style": "ieee"})
+    add_post(
+        root,
+        "2021-07-01-excerpt.md",
+        """
+        ---
+        title: With an excerpt
+        ---
+
+        Before the fold {% cite nicholFirstOrderMetaLearning2018 %} and {% cite flanagan2008ruby %}.
+
+        <!-- more -->
+
+        After the fold {% cite flanagan2008ruby %}.
+
+        {% bibliography --cited %}
+        """,
+    )
+    build = run_mkdocs(root)
+    assert build.returncode == 0, build.log
+    post = build.soup(build.find_page(r"with-an-excerpt/index.html"))
+    post_links = [(a["href"], a.get_text()) for a in post.select("article a.citation")]
+    assert post_links[:2] == [("#nicholFirstOrderMetaLearning2018", "[1]"), ("#flanagan2008ruby", "[2]")]
+    index = build.soup(build.site / "blog" / "index.html")
+    excerpt = next(e for e in index.select("article.md-post--excerpt") if "Before the fold" in e.get_text())
+    links = [(a["href"], a.get_text()) for a in excerpt.select("a.citation")]
+    # the same numbers as on the post, each pointing at the post's entry
+    assert links == [
+        ("2021/07/01/with-an-excerpt/#nicholFirstOrderMetaLearning2018", "[1]"),
+        ("2021/07/01/with-an-excerpt/#flanagan2008ruby", "[2]"),
+    ]

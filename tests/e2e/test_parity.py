@@ -354,3 +354,19 @@ def test_several_bibliographies_never_repeat_an_id(site):
     for page in ("cite", "numbering", "options", "grouping"):
         all_ids = ids(art(site, page))
         assert len(all_ids) == len(set(all_ids)), page
+
+
+def test_bib_file_with_front_matter_becomes_a_page(site):
+    # the converter row: each entry formatted, text between entries kept as Markdown
+    a = art(site, "publications")
+    assert "Publications" in site.soup(site.site / "publications" / "index.html").title.get_text()
+    assert text(a.find("h1")) == "My books"  # the text between entries stays Markdown
+    assert text(a.select_one("span#pubbook")).startswith("Writer, W. (2021). A Published Book. Test Press.")
+    assert a.select_one("span#pubpaper")
+    assert "And a paper:" in text(a)
+    assert not (site.site / "publications.bib").exists()
+
+
+def test_details_link_of_a_missing_key_warns_instead_of_failing_the_build(site):
+    # jekyll-scholar aborted the build here (observed); a warning with page and line is enough
+    assert any("details.md:5:" in w and "'nosuchkey'" in w for w in site.warnings), site.warnings
