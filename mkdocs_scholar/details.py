@@ -41,7 +41,7 @@ def details_pages(build: object) -> list[tuple[str, str]]:
     for path in files:
         loaded = build.library.load(path)
         for key, entry in loaded.file.entries.items():
-            target = details_path(settings, key)
+            target = details_path(settings, key, entry)
             if target in pages:
                 continue
             title = rich_to_plain(latex_to_rich(entry.fields.get("title", key))) or key

@@ -467,7 +467,17 @@ class CitationState:
 
     def details_url(self, key: str) -> str:
         """The URL of an entry's details page (see ``scholar.details``)."""
-        return self.page_link(details_path(self.settings, key))
+        entry = None
+        try:
+            for path in self.library.default_files(self.settings):
+                loaded = self.library.load(path)
+                found = loaded.find(key)
+                if found is not None:
+                    entry = loaded.entry(found)
+                    break
+        except ScholarError:
+            pass
+        return self.page_link(details_path(self.settings, key, entry))
 
     def repository_links(self, key: str) -> dict[str, str]:
         """Files named after the key in the ``repository`` folder: ``{"pdf": url, …}``."""
@@ -850,9 +860,22 @@ def bibtex_text(entry: BibEntry, skip: Iterable[str] = ()) -> str:
     return f"@{entry.type}{{{entry.key},\n" + ",\n".join(lines) + "\n}"
 
 
-def details_path(settings: ScholarSettings, key: str) -> str:
-    """Docs-relative path of an entry's details page: ``details_dir/KEY.md``."""
-    return f"{settings.details_dir.strip('/') or 'bibliography'}/{key}.md"
+def details_path(settings: ScholarSettings, key: str, entry: BibEntry | None = None) -> str:
+    """Docs-relative source path of an entry's details page, from ``details_permalink``
+    (``/:details_dir/:key:extension`` → ``bibliography/KEY.md``; ``:year``, ``:doi`` and other fields are
+    the entry's, made URL-safe). MkDocs then gives it its URL in the site's URL style."""
+    values = {"details_dir": settings.details_dir.strip("/") or "bibliography", "key": key, "extension": ""}
+
+    def value(m: re.Match) -> str:
+        name = m.group(1)
+        if name in values:
+            return values[name]
+        raw = entry.fields.get(name, "") if entry is not None else ""
+        return re.sub(r"[^\w.-]+", "-", raw).strip("-").lower() or name
+
+    path = re.sub(r":(\w+)", value, settings.details_permalink or "/:details_dir/:key:extension").strip("/")
+    path = re.sub(r"\.html?$", "", path)
+    return f"{path or key}.md"
 
 
 def _query_fields(entry: BibEntry) -> dict[str, str]:

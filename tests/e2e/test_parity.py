@@ -370,3 +370,18 @@ def test_bib_file_with_front_matter_becomes_a_page(site):
 def test_details_link_of_a_missing_key_warns_instead_of_failing_the_build(site):
     # jekyll-scholar aborted the build here (observed); a warning with page and line is enough
     assert any("details.md:5:" in w and "'nosuchkey'" in w for w in site.warnings), site.warnings
+
+
+def test_details_permalink_places_the_details_pages(tmp_path):
+    build = run_mkdocs(
+        copy_site(
+            SITES / "parity",
+            tmp_path / "s",
+            scholar={"details_pages": True, "details_permalink": "/pubs/:year/:key/"},
+        ),
+        strict=False,
+    )
+    assert build.returncode == 0, build.log
+    assert (build.site / "pubs" / "2008" / "ruby" / "index.html").is_file()
+    link = art(build, "details").find("p").find("a")
+    assert link["href"] == "../pubs/2008/ruby/"
