@@ -385,3 +385,23 @@ def test_details_permalink_places_the_details_pages(tmp_path):
     assert (build.site / "pubs" / "2008" / "ruby" / "index.html").is_file()
     link = art(build, "details").find("p").find("a")
     assert link["href"] == "../pubs/2008/ruby/"
+
+
+def test_label_option_names_the_locator(site):
+    links = cite_links(art(site, "cite"))
+    assert ("#ruby", "(Flanagan & Matsumoto, 2008, Figure 3)") in links
+    assert ("#smalltalk", "[2, Ch. 3]") in links
+
+
+def test_details_layout_from_the_site_is_used(tmp_path):
+    root = copy_site(SITES / "parity", tmp_path / "s", scholar={"details_pages": False})
+    (root / "_layouts" / "bibtex.html").write_text(
+        '---\nlayout: default\n---\n<div class="my-details">{{ page.key }}: {{ page.reference }}'
+        "<p>{{ page.entry.title }}</p></div>\n",
+        encoding="utf-8",
+    )
+    build = run_mkdocs(root, strict=False)
+    assert build.returncode == 0, build.log
+    box = build.soup(build.site / "bibliography" / "ruby" / "index.html").select_one("div.my-details")
+    assert text(box).startswith("ruby: Flanagan, D., & Matsumoto, Y. (2008).")
+    assert box.select_one("span#ruby") and text(box.p) == "The Ruby Programming Language"
