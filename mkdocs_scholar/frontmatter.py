@@ -93,6 +93,11 @@ def wants_math(meta: dict[str, Any], mode: str = "page") -> bool:
     return False
 
 
+def unpublished(meta: dict[str, Any]) -> bool:
+    """Jekyll's ``published: false``."""
+    return "published" in meta and not _truthy(meta["published"])
+
+
 def _truthy(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("true", "yes", "on", "1")
@@ -202,7 +207,7 @@ def translate(text: str, path: str, *, is_post: bool = False) -> Translation:
                 cats.append(cat)
         meta["categories"] = cats
 
-    draft = "published" in meta and not _truthy(meta["published"])
+    draft = unpublished(meta)
     if draft and "draft" not in meta:
         meta["draft"] = True
 

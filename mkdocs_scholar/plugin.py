@@ -51,16 +51,7 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         settings, notes = ScholarSettings.from_mapping(values)
         for note in notes:
             log.warning(f"mkdocs.yml: {note}")
-        extra = dict(config.extra or {})
-        site = SiteFacts(
-            root=root,
-            docs_dir=Path(config.docs_dir),
-            site_url=config.site_url or "",
-            title=config.site_name or "",
-            description=config.site_description or "",
-            author=config.site_author or "",
-            extra=extra,
-        )
+        site = SiteFacts.from_config(root, config)
         self.build = BuildState(
             site,
             settings,

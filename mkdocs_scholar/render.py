@@ -48,6 +48,19 @@ class SiteFacts:
     extra: Mapping[str, Any] = field(default_factory=dict)
     data: Mapping[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def from_config(cls, root: Path, config: Mapping[str, Any]) -> SiteFacts:
+        """From a generator's config with MkDocs' key names (MkDocs, ProperDocs and Zensical all use them)."""
+        return cls(
+            root=root,
+            site_url=config.get("site_url") or "",
+            title=config.get("site_name") or "",
+            description=config.get("site_description") or "",
+            author=config.get("site_author") or "",
+            extra=dict(config.get("extra") or {}),
+            docs_dir=root / str(config.get("docs_dir") or "docs"),
+        )
+
 
 class BuildState:
     """Everything that lives for one build: settings, the Liquid environment, the citation library."""
@@ -60,10 +73,14 @@ class BuildState:
         math: str = "page",
         bib_cache: dict[str, LoadedBib] | None = None,
         details_pages: bool = False,
+        html_links_from_source: bool = False,
     ) -> None:
         self.site = site
         self.settings = settings
         self.math = math
+        # True where the generator rewrites relative src/href in raw HTML from the page's source file, as it
+        # does Markdown links (Zensical; MkDocs leaves raw HTML alone).
+        self.html_links_from_source = html_links_from_source
         self.problems: list[Problem] = []  # build-level problems (a broken .bib), reported once
         self.library = Library(site.root, self.problems.append, bib_cache)
         includes = site.root / "_includes"
@@ -123,6 +140,7 @@ def render_page(markdown: str, page: PageInput, build: BuildState) -> RenderResu
         site_url=build.site.site_url,
         line_offset=page.line_offset,
         links=build.links,
+        html_links_from_source=build.html_links_from_source,
     )
     settings, notes = build.settings.merged(page.meta.get("scholar"))
     for note in notes:
@@ -175,6 +193,7 @@ def _render_template(
         src_root=facts.src_root,
         site_url=facts.site_url,
         links=facts.links,
+        html_links_from_source=facts.html_links_from_source,
         citations=facts.citations,
     )
     out = build.env.render_page(source, sub, {"site": _site_variables(build.site, facts), **values})

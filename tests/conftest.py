@@ -18,6 +18,9 @@ REPO = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
 EXAMPLE = REPO / "example_site"
 SHARED = REPO.parent / "shared"
+# The generator every end-to-end build runs: `mkdocs` unless told otherwise, so the whole suite also runs on
+# ProperDocs: `MKDOCS_SCHOLAR_GENERATOR=properdocs python -m pytest tests/e2e`.
+GENERATOR = os.environ.get("MKDOCS_SCHOLAR_GENERATOR", "mkdocs")
 
 
 @dataclass
@@ -57,9 +60,9 @@ class Build:
         return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-def run_mkdocs(root: Path, *, strict: bool = True, command: str = "mkdocs") -> Build:
+def run_mkdocs(root: Path, *, strict: bool = True, command: str | None = None) -> Build:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONWARNINGS="ignore")
-    args = [sys.executable, "-m", command, "build", "-d", str(root / "site")]
+    args = [sys.executable, "-m", command or GENERATOR, "build", "-d", str(root / "site")]
     if strict:
         args.append("--strict")
     proc = subprocess.run(args, cwd=root, env=env, capture_output=True, text=True, timeout=300)

@@ -4,8 +4,12 @@
 (function () {
   "use strict";
   var configured = __MATHJAX_URL__;
+  /* Written inline in the page (Zensical's extension), the URL comes relative to the page. Instant
+     navigation runs an inline script again on each page: the first run's subscription does the work. */
+  if (window.__mkdocsScholarMath) return;
+  window.__mkdocsScholarMath = true;
   var script = document.currentScript;
-  var siteRoot = script ? new URL("../../", script.src).href : document.baseURI;
+  var siteRoot = script && script.src ? new URL("../../", script.src).href : document.baseURI;
   var url = /^([a-z][a-z0-9+.-]*:|\/\/|\/)/i.test(configured) ? configured : new URL(configured, siteRoot).href;
   var requested = false;
 

@@ -37,6 +37,7 @@ class PageFacts:
     site_url: str = ""  # the configured absolute site URL, if any
     line_offset: int = 0  # lines of front matter above the Markdown body
     links: Mapping[str, str] = field(default_factory=dict)  # docs-relative source path → site-relative URL
+    html_links_from_source: bool = False  # the generator rewrites src/href in raw HTML too (Zensical)
     citations: Any = None  # the page's CitationState (opaque here)
     problems: list[Problem] = field(default_factory=list)
     includes: list[str] = field(default_factory=list)  # the include files being rendered, innermost last
@@ -51,11 +52,13 @@ class PageFacts:
 
 # Links to the site are written as markers while Liquid runs and resolved once the page's Markdown is
 # known (``resolve_link_markers``): a Markdown link needs a path relative to the page's *source* (MkDocs
-# then checks it and rewrites it to a URL), raw HTML needs a path relative to the page's *URL*.
+# then checks it and rewrites it to a URL), raw HTML needs a path relative to the page's *URL*. Zensical
+# rewrites ``src``/``href`` in raw HTML from the source as well (``PageFacts.html_links_from_source``).
 SITE_ROOT = "\ue200"
 DOC_OPEN, DOC_CLOSE = "\ue201", "\ue202"
 _DOC_RE = re.compile(f"{DOC_OPEN}([^{DOC_CLOSE}]*){DOC_CLOSE}")
 _MD_DEST_RE = re.compile(r"(\]\(\s*<?|^\s{0,3}\[[^\]]+\]:\s*<?)$", re.M)
+_HTML_URL_ATTR_RE = re.compile(r"""\b(?:src|href)\s*=\s*["']?$""", re.I)
 
 
 def doc_link(src_path: str) -> str:
@@ -71,7 +74,10 @@ def resolve_link_markers(text: str, facts: PageFacts) -> str:
     for m in re.finditer(f"{SITE_ROOT}|{_DOC_RE.pattern}", text):
         out.append(text[pos : m.start()])
         line_start = text.rfind("\n", 0, m.start()) + 1
-        in_markdown = bool(_MD_DEST_RE.search(text[line_start : m.start()]))
+        before = text[line_start : m.start()]
+        in_markdown = bool(_MD_DEST_RE.search(before)) or (
+            facts.html_links_from_source and bool(_HTML_URL_ATTR_RE.search(before))
+        )
         if m.group(0) == SITE_ROOT:
             out.append(facts.src_root if in_markdown else facts.root)
         else:
