@@ -257,16 +257,31 @@ class LinkTag(MarkupTag):
 
 
 # -- highlight ------------------------------------------------------------------------------------
+_MARK_LINES_RE = re.compile(r"""mark_lines\s*=\s*["']([\d\s]+)["']""")
+
+
 class HighlightNode(MarkupNode):
+    """``{% highlight lang [linenos] [mark_lines="1 2"] %}`` → a fenced block: what the site's Markdown (and
+    its highlighter, pymdownx.highlight under Material) renders as code. Line numbers and marked lines
+    become the fence's ``linenums``/``hl_lines`` options."""
+
     def output(self, context: Any) -> str:
         parts = self.markup.split()
-        lang = parts[0] if parts else ""
+        lang = parts[0] if parts and "=" not in parts[0] else ""
+        options = []
+        if any(p == "linenos" or p.startswith("linenos=") for p in parts[1:]):
+            options.append('linenums="1"')
+        marked = _MARK_LINES_RE.search(self.markup)
+        if marked:
+            options.append(f'hl_lines="{" ".join(marked.group(1).split())}"')
         code = self.body(context).strip("\n")
         fence = "```"
         while fence in code:
             fence += "`"
-        # A fenced block is what the site's Markdown (and its highlighter) renders as code.
-        return f"\n{fence}{lang}\n{code}\n{fence}\n"
+        header = f"{{ .{lang} {' '.join(options)} }}" if options and lang else lang
+        if options and not lang:
+            header = f"{{ {' '.join(options)} }}"
+        return f"\n{fence}{header}\n{code}\n{fence}\n"
 
 
 class HighlightTag(MarkupTag):
