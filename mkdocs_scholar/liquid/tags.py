@@ -140,7 +140,7 @@ class IncludeNode(MarkupNode):
             if raw[:1] in "\"'":
                 params[key] = self.interpolate(context, raw[1:-1])
             else:
-                params[key] = context.get(raw.split("."), token=None, default=None)
+                params[key] = _literal_or_variable(context, raw)
         env = context.env
         try:
             if self.relative:
@@ -186,6 +186,20 @@ class IncludeNode(MarkupNode):
             if path is not None and path.is_file():
                 return env.from_string(path.read_text(encoding="utf-8-sig"), path=str(path))
         raise TemplateNotFoundError(name)
+
+
+_LITERALS = {"true": True, "false": False, "nil": None, "null": None}
+
+
+def _literal_or_variable(context: Any, raw: str) -> Any:
+    """An unquoted include parameter: a number or true/false/nil as itself, else a variable's value."""
+    if raw in _LITERALS:
+        return _LITERALS[raw]
+    if re.fullmatch(r"-?\d+", raw):
+        return int(raw)
+    if re.fullmatch(r"-?\d+\.\d+", raw):
+        return float(raw)
+    return context.get(raw.split("."), token=None, default=None)
 
 
 class IncludeTag(MarkupTag):
