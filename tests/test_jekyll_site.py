@@ -94,6 +94,12 @@ def test_a_style_or_template_that_does_not_exist_is_left_out_with_the_reason(tmp
     assert "not found" in skipped(report, "style") and "_layouts/" in skipped(report, "bibliography_template")
 
 
+def test_an_unknown_style_name_is_left_out_not_a_crash(tmp_path):
+    report, config = imported(tmp_path, "scholar:\n  style: no-such-style-anywhere\n")
+    assert "style" not in plugin(config, "scholar")
+    assert "not found" in skipped(report, "style")
+
+
 def test_a_csl_style_in_the_site_is_copied_where_the_plugin_looks(tmp_path):
     report, config = imported(
         tmp_path,
