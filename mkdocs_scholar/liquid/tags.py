@@ -223,6 +223,12 @@ def _find_page(links: Any, wanted: str) -> str | None:
     wanted = wanted.strip().lstrip("/")
     if wanted in links:
         return wanted
+    stem_path, ext = posixpath.splitext(wanted)
+    if ext.lower() in (".html", ".htm"):
+        # An HTML page of the Jekyll site lives on as Markdown (`mkdocs-scholar import` renames it).
+        for suffix in (".md", ".markdown"):
+            if stem_path + suffix in links:
+                return stem_path + suffix
     base = posixpath.basename(wanted)
     stem = posixpath.splitext(base)[0]
     for path in sorted(links):

@@ -155,6 +155,8 @@ def test_post_url_and_link_reach_the_right_pages(imported):
     links = {a.get_text(): a["href"] for a in article.find_all("a") if not a.get("class")}
     assert follow(build, POST_1, links["the follow-up"]) == build.site / POST_2
     assert follow(build, POST_1, links["about page"]) == build.site / "about" / "index.html"
+    projects = page_at(build, "about/index.html").find("a", string="projects")  # an HTML page, now .md
+    assert follow(build, "about/index.html", projects["href"]) == build.site / "projects" / "index.html"
     back = page_at(build, POST_2).find("a", string="the first post")  # post_url inside raw HTML
     assert follow(build, POST_2, back["href"]) == build.site / POST_1
 
