@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .excerpt import mark_excerpt
+from .excerpt_separator import mark_excerpt
 from .frontmatter import wants_math
 from .liquid.environment import (
     SITE_ROOT,

@@ -1,8 +1,8 @@
-"""Jekyll's excerpt separator → Material's marker (mkdocs_scholar.excerpt)."""
+"""Jekyll's excerpt separator → Material's marker (mkdocs_scholar.excerpt_separator)."""
 
 from __future__ import annotations
 
-from mkdocs_scholar.excerpt import mark_excerpt
+from mkdocs_scholar.excerpt_separator import mark_excerpt
 
 MORE = "<!-- more -->"
 
