@@ -28,7 +28,7 @@ from mkdocs.structure.pages import Page
 
 from . import frontmatter, math, permalinks
 from .config import ScholarConfig
-from .liquid.site import PageRecord, first_block, site_index
+from .liquid.site import PageRecord, site_index
 from .render import BuildState, PageInput, SiteFacts, render_page
 from .scholar.errors import Problem, ScholarError
 from .scholar.settings import ScholarSettings
@@ -109,14 +109,8 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
                 text, file.src_uri, is_post=is_post, is_draft=is_draft, fallback_date=mtime
             )
             self._line_offsets[file.src_uri] = result.body_line - 1
-            separator = str(result.meta.get("excerpt_separator", self.config.excerpt_separator) or "\n\n")
-            self._records[file.src_uri] = PageRecord(
-                file.src_uri,
-                "",
-                result.meta,
-                is_post=is_post,
-                excerpt=first_block(frontmatter.split_front_matter(text)[1], separator) if is_post else "",
-                date_offset=result.date_offset,
+            self._records[file.src_uri] = PageRecord.of_source(
+                file.src_uri, text, result.meta, is_post, result.date_offset, self.config.excerpt_separator
             )
             _report(result.problems, file.src_uri)
             if result.draft and not is_post:

@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from ..frontmatter import split_front_matter
 from ..scholar.errors import Problem
 from .environment import doc_link
 
@@ -37,6 +38,23 @@ class PageRecord:
     is_post: bool = False
     excerpt: str = ""  # the Markdown of the post's excerpt (see ``first_block``)
     date_offset: dt.timedelta | None = None  # the UTC offset its front-matter date was written with
+
+    @classmethod
+    def of_source(
+        cls,
+        path: str,
+        text: str,
+        meta: Mapping[str, Any],
+        is_post: bool,
+        date_offset: dt.timedelta | None,
+        excerpt_separator: str = "",
+    ) -> PageRecord:
+        """A page's record from its file's text (its URL is filled in once known)."""
+        excerpt = ""
+        if is_post:
+            separator = str(meta.get("excerpt_separator", excerpt_separator) or "\n\n")
+            excerpt = first_block(split_front_matter(text)[1], separator)
+        return cls(path, "", meta, is_post=is_post, excerpt=excerpt, date_offset=date_offset)
 
 
 _LIQUID_RE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
