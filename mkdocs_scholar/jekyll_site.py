@@ -107,6 +107,12 @@ def import_site(source: Path, out: Path, *, force: bool = False) -> ImportReport
     _check_folders(source, out, force)
     config = read_config(source)
     report = ImportReport(source, out)
+    if not any((source / name).is_file() for name in ("_config.yml", "_config.yaml")):
+        report.skipped.append(
+            Skipped(
+                "_config.yml", "none in this folder (is it the Jekyll site's folder?); Jekyll's defaults used"
+            )
+        )
     importer = _Importer(source, out, config, report)
     importer.run()
     return report

@@ -143,6 +143,15 @@ def test_files_in_posts_that_jekyll_ignores_are_reported(tmp_path):
     assert report.posts == []
 
 
+def test_a_folder_without_config_is_imported_with_a_note(tmp_path):
+    src = tmp_path / "plain"
+    (src / "_posts").mkdir(parents=True)
+    (src / "_posts" / "2020-01-02-x.md").write_text("---\ntitle: X\n---\nText.\n")
+    report = import_site(src, tmp_path / "out")
+    assert report.posts == ["blog/posts/2020-01-02-x.md"]
+    assert "Jekyll site's folder" in skipped(report, "_config.yml")
+
+
 def test_a_broken_config_is_an_import_failure_with_its_line(tmp_path):
     src = site(tmp_path, "title: [unclosed\nurl: x\n")
     with pytest.raises(ImportFailure, match=r"_config.yml:\d+"):
