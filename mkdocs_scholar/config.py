@@ -27,6 +27,18 @@ class PluginOptions(Config):
     # One page per entry of the default bibliography (also made when _layouts/<details_layout> exists)
     details_pages = c.Type(bool, default=False)
 
+    # A Jekyll site's own settings, under _config.yml's names (`mkdocs-scholar import` writes them)
+    # Jekyll's `permalink` (date, pretty, ordinal, weekdate, none, or a pattern such as /:categories/:title/):
+    # how Jekyll built each post's and page's URL
+    permalink = c.Type(str, default="date")
+    # Leave a page at each post's and page's Jekyll URL (and each `redirect_from`) that leads to its new URL
+    redirects = c.Type(bool, default=False)
+    # Jekyll's `timezone` (a name such as Europe/Berlin): a date written with an offset is moved to it
+    timezone = c.Type(str, default="UTC")
+    # Jekyll's `excerpt_separator`: a post's excerpt in the blog index ends there ("\n\n": the first
+    # paragraph, Jekyll's default); empty: Material's own `<!-- more -->` only
+    excerpt_separator = c.Type(str, default="")
+
 
 def _jekyll_scholar_options() -> dict[str, c.Type]:
     """One typed option per jekyll-scholar key, defaulting to jekyll-scholar's default."""

@@ -42,8 +42,9 @@ class Translation:
     meta: dict[str, Any]  # the translated metadata
     text: str | None  # the whole file with translated front matter, or None when nothing changed
     body_line: int  # the line of the original file where MkDocs' Markdown body starts (1-based)
-    draft: bool = False  # `published: false`
+    draft: bool = False  # `published: false`, or a post in Jekyll's `_drafts/`
     problems: list[Problem] = field(default_factory=list)
+    date_offset: dt.timedelta | None = None  # the UTC offset the date was written with, if any
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
@@ -68,6 +69,23 @@ def parse_date(value: str) -> dt.datetime | None:
         return dt.datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
     except ValueError:
         return None
+
+
+def date_offset(value: Any) -> dt.timedelta | None:
+    """The UTC offset a front-matter date was written with (``+0900``, ``-04:00``, ``Z``), or None."""
+    if isinstance(value, dt.datetime):
+        return value.utcoffset()
+    if not isinstance(value, str):
+        return None
+    m = _DATE_RE.match(value)
+    if not m or not m.group(7):
+        return None
+    tz = m.group(7)
+    if tz == "Z":
+        return dt.timedelta(0)
+    sign = -1 if tz[0] == "-" else 1
+    digits = tz[1:].replace(":", "")
+    return sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
 
 
 def date_from_filename(name: str) -> dt.datetime | None:
@@ -131,8 +149,19 @@ def _word_list(value: Any, key: str, problems: list[Problem], line: int, split: 
     return [str(value)]
 
 
-def translate(text: str, path: str, *, is_post: bool = False) -> Translation:
-    """Translate the front matter of the file at docs-relative ``path`` (only for messages and its date)."""
+def translate(
+    text: str,
+    path: str,
+    *,
+    is_post: bool = False,
+    is_draft: bool = False,
+    fallback_date: dt.datetime | None = None,
+) -> Translation:
+    """Translate the front matter of the file at docs-relative ``path`` (only for messages and its date).
+
+    ``is_draft``: a post from Jekyll's ``_drafts/``, which has no date in its name; Jekyll dates it by the
+    file's modification time, given as ``fallback_date``.
+    """
     yaml_text, body, body_line = split_front_matter(text)
     problems: list[Problem] = []
     meta: dict[str, Any] = {}
@@ -159,7 +188,8 @@ def translate(text: str, path: str, *, is_post: bool = False) -> Translation:
     line_of = _key_lines(yaml_text or "")
 
     # date: front matter first (Jekyll lets it win over the file name), then the file name.
-    file_date = date_from_filename(path)
+    file_date = date_from_filename(path) or (fallback_date if is_draft else None)
+    offset = date_offset(meta.get("date"))
     if "date" in meta:
         value = meta["date"]
         if isinstance(value, dt.datetime):
@@ -207,7 +237,7 @@ def translate(text: str, path: str, *, is_post: bool = False) -> Translation:
                 cats.append(cat)
         meta["categories"] = cats
 
-    draft = unpublished(meta)
+    draft = is_draft or unpublished(meta)
     if draft and "draft" not in meta:
         meta["draft"] = True
 
@@ -220,7 +250,7 @@ def translate(text: str, path: str, *, is_post: bool = False) -> Translation:
     if changed:
         dumped = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=False)
         new_text = f"---\n{dumped}---\n\n{body}"
-    return Translation(meta, new_text, body_line, draft=draft, problems=problems)
+    return Translation(meta, new_text, body_line, draft=draft, problems=problems, date_offset=offset)
 
 
 def _coerce_blog_keys(meta: dict[str, Any], problems: list[Problem], line_of: dict[str, int]) -> None:

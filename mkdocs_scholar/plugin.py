@@ -2,14 +2,18 @@
 
 on_config        settings from mkdocs.yml; the math extension, MathJax loader and CSS are wired in.
 on_files (+50)   Jekyll front matter translated before Material's blog plugin reads posts (at -50).
-on_nav (-100)    every page's final URL is known (the blog plugin moved posts at -50): the link map.
+on_nav (-100)    every page's final URL is known (the blog plugin moved posts at -50): the link map,
+                 site.posts/tags/categories, and each page's old Jekyll URL (with `redirects`).
 on_page_markdown (+50)   the page's Liquid and citations rendered by ``render.render_page``, before any
                  other plugin sees the Markdown.
-on_serve         .bib, .csl, _includes/ and _layouts/ are watched too.
+on_serve         .bib, .csl, _includes/, _layouts/ and _data/ are watched too.
+on_post_build    the redirect pages are written where no page of the new site is.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import posixpath
 import shutil
 import tempfile
@@ -22,8 +26,9 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import bibpage, details, excerpts, frontmatter, math
+from . import bibpage, details, excerpts, frontmatter, math, permalinks
 from .config import ScholarConfig
+from .liquid.site import PageRecord, site_index
 from .render import BuildState, PageInput, SiteFacts, render_page
 from .scholar.errors import Problem, ScholarError
 from .scholar.settings import ScholarSettings
@@ -42,6 +47,9 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         self._stage: tempfile.TemporaryDirectory | None = None
         self._line_offsets: dict[str, int] = {}
         self._page_math = False
+        self._records: dict[str, PageRecord] = {}  # every page's front matter, from on_files
+        self._posts_dirs: list[str] = []
+        self._redirects: list[permalinks.Redirect] = []
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -58,6 +66,8 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             math=self.config.math,
             bib_cache=type(self)._bib_cache,
             details_pages=self.config.details_pages,
+            excerpt_separator=self.config.excerpt_separator,
+            excerpt_marker=_blog_excerpt_marker(config),
         )
         config.markdown_extensions.append(math.MathExtension(lambda: self._page_math))
         config.extra_javascript.append(math.LOADER_PATH)
@@ -77,8 +87,9 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=content))
         self._convert_bib_pages(files, config)
-        posts_dirs = _blog_post_dirs(config)
+        posts_dirs = self._posts_dirs = _blog_post_dirs(config)
         self._line_offsets.clear()
+        self._records.clear()
         for file in files.documentation_pages():
             if not file.abs_src_path:
                 continue
@@ -88,8 +99,16 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
                 log.warning(f"{file.src_uri}: cannot be read as UTF-8 text ({exc})")
                 continue
             is_post = any(file.src_uri.startswith(d + "/") for d in posts_dirs)
-            result = frontmatter.translate(text, file.src_uri, is_post=is_post)
+            # Jekyll's `_drafts/`, kept inside the posts folder: drafts dated by their file's time.
+            is_draft = is_post and "_drafts" in file.src_uri.split("/")
+            mtime = dt.datetime.fromtimestamp(Path(file.abs_src_path).stat().st_mtime) if is_draft else None
+            result = frontmatter.translate(
+                text, file.src_uri, is_post=is_post, is_draft=is_draft, fallback_date=mtime
+            )
             self._line_offsets[file.src_uri] = result.body_line - 1
+            self._records[file.src_uri] = PageRecord.of_source(
+                file.src_uri, text, result.meta, is_post, result.date_offset, self.config.excerpt_separator
+            )
             _report(result.problems, file.src_uri)
             if result.draft and not is_post:
                 file.inclusion = InclusionLevel.DRAFT
@@ -103,6 +122,21 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         if not self.config.enabled or self.build is None:
             return
         self.build.links = {f.src_uri: f.url for f in files if f.url is not None}
+        records = [
+            dataclasses.replace(self._records[f.src_uri], url=f.url)
+            for f in files.documentation_pages()
+            if f.src_uri in self._records and f.inclusion.is_included()
+        ]
+        self.build.site.index = site_index(records)
+        if self.config.redirects:
+            self._redirects, notes = permalinks.collect_redirects(
+                records,
+                style=self.config.permalink,
+                timezone=self.config.timezone,
+                posts_dirs=self._posts_dirs,
+            )
+            for note in notes:
+                log.warning(f"mkdocs.yml: {note}")
         _report(self.build.take_problems())
 
     # Liquid first: every other plugin and the Markdown step see the rendered page.
@@ -113,8 +147,13 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         if not self.config.enabled or self.build is None:
             return None
         src = page.file.src_uri
+        record = self._records.get(src)
         page_input = PageInput(
-            path=src, url=page.url, meta=page.meta, line_offset=self._line_offsets.get(src, 0)
+            path=src,
+            url=page.url,
+            meta=page.meta,
+            line_offset=self._line_offsets.get(src, 0),
+            is_post=record is not None and record.is_post,
         )
         try:
             result = render_page(markdown, page_input, self.build)
@@ -145,6 +184,9 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self._redirects:
+            for message in permalinks.write_redirects(Path(config.site_dir), self._redirects):
+                log.warning(message)
         if self.build is not None:
             # Keep only the .bib files this build used, so `serve` memory does not grow.
             used = {k for k, v in type(self)._bib_cache.items() if v in self.build.library._by_path.values()}
@@ -198,6 +240,14 @@ def _blog_post_dirs(config: MkDocsConfig) -> list[str]:
             post_dir = plugin.config.post_dir.format(blog=blog_dir)
             dirs.append(posixpath.normpath(post_dir).lstrip("./") if post_dir != "." else "")
     return dirs
+
+
+def _blog_excerpt_marker(config: MkDocsConfig) -> str:
+    """The excerpt marker Material's blog cuts posts at (``post_excerpt_separator``)."""
+    for name, plugin in config.plugins.items():
+        if name.split(" ")[0] in ("material/blog", "blog") and getattr(plugin, "config", None) is not None:
+            return str(plugin.config.post_excerpt_separator)
+    return "<!-- more -->"
 
 
 def _report(problems: list[Problem], path: str | None = None) -> None:

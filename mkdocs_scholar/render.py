@@ -18,6 +18,7 @@ from typing import Any
 
 from . import details
 from .details import DETAILS_KEY
+from .excerpt_separator import mark_excerpt
 from .frontmatter import wants_math
 from .liquid.environment import (
     SITE_ROOT,
@@ -29,6 +30,7 @@ from .liquid.environment import (
     repair_tag_typos,
     resolve_link_markers,
 )
+from .liquid.site import load_data
 from .scholar.engine import CitationState, Library, LoadedBib
 from .scholar.errors import Problem
 from .scholar.settings import ScholarSettings
@@ -46,7 +48,10 @@ class SiteFacts:
     description: str = ""
     author: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
-    data: Mapping[str, Any] = field(default_factory=dict)
+    data: Mapping[str, Any] | None = None  # site.data; None: read from `_data/` when the build starts
+    # site.posts, site.pages, site.tags, site.categories (``liquid.site.site_index``): set by the generator
+    # once every page's URL is known.
+    index: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_config(cls, root: Path, config: Mapping[str, Any]) -> SiteFacts:
@@ -74,6 +79,8 @@ class BuildState:
         bib_cache: dict[str, LoadedBib] | None = None,
         details_pages: bool = False,
         html_links_from_source: bool = False,
+        excerpt_separator: str = "",
+        excerpt_marker: str = "<!-- more -->",
     ) -> None:
         self.site = site
         self.settings = settings
@@ -81,7 +88,13 @@ class BuildState:
         # True where the generator rewrites relative src/href in raw HTML from the page's source file, as it
         # does Markdown links (Zensical; MkDocs leaves raw HTML alone).
         self.html_links_from_source = html_links_from_source
+        # Jekyll's `excerpt_separator` ("" leaves posts alone) and the generator's own excerpt marker.
+        self.excerpt_separator = excerpt_separator
+        self.excerpt_marker = excerpt_marker
         self.problems: list[Problem] = []  # build-level problems (a broken .bib), reported once
+        if site.data is None:
+            site.data, data_problems = load_data(site.root / "_data", site.root)
+            self.problems.extend(data_problems)
         self.library = Library(site.root, self.problems.append, bib_cache)
         includes = site.root / "_includes"
         self.env = JekyllEnvironment(root=site.root, includes_dir=includes if includes.is_dir() else None)
@@ -108,6 +121,7 @@ class PageInput:
     url: str  # site-relative URL (no leading slash)
     meta: Mapping[str, Any] = field(default_factory=dict)
     line_offset: int = 0  # lines above the Markdown body in the original file
+    is_post: bool = False  # a blog post (Jekyll's `_posts/`): its excerpt is marked
 
 
 @dataclass
@@ -156,7 +170,7 @@ def render_page(markdown: str, page: PageInput, build: BuildState) -> RenderResu
             hint="write %} to close the tag",
         )
     if "{%" not in source and "{{" not in source:
-        return RenderResult(source, math, facts.problems, [])
+        return RenderResult(_excerpt(source, page, build), math, facts.problems, [])
 
     state = CitationState(
         build.library,
@@ -179,7 +193,15 @@ def render_page(markdown: str, page: PageInput, build: BuildState) -> RenderResu
         variables["page"].update(details.page_values(state, str(page.meta[DETAILS_KEY])))
     text = build.env.render_page(protect_bibtex_blocks(source), facts, variables)
     text = resolve_link_markers(state.finish(text), facts)
-    return RenderResult(text, math, facts.problems, list(state.cited))
+    return RenderResult(_excerpt(text, page, build), math, facts.problems, list(state.cited))
+
+
+def _excerpt(text: str, page: PageInput, build: BuildState) -> str:
+    """Jekyll's excerpt (a post's own ``excerpt_separator`` first) marked the way the generator reads it."""
+    if not page.is_post:
+        return text
+    separator = page.meta.get("excerpt_separator", build.excerpt_separator)
+    return mark_excerpt(text, str(separator or ""), build.excerpt_marker)
 
 
 def _render_template(
@@ -214,7 +236,8 @@ def _site_variables(site: SiteFacts, facts: PageFacts) -> dict[str, Any]:
             "description": site.description,
             "author": site.author,
             "extra": dict(site.extra),
-            "data": dict(site.data),
+            **site.index,
+            "data": dict(site.data or {}),
             "time": dt.datetime.now().replace(microsecond=0),
         }
     )

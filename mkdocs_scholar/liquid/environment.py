@@ -69,6 +69,8 @@ def doc_link(src_path: str) -> str:
 def resolve_link_markers(text: str, facts: PageFacts) -> str:
     if SITE_ROOT not in text and DOC_OPEN not in text:
         return text
+    # `{{ site.baseurl }}{{ post.url }}`: a page link is already a whole link; the root before it goes.
+    text = text.replace(SITE_ROOT + "/" + DOC_OPEN, DOC_OPEN).replace(SITE_ROOT + DOC_OPEN, DOC_OPEN)
     out = []
     pos = 0
     for m in re.finditer(f"{SITE_ROOT}|{_DOC_RE.pattern}", text):
@@ -142,6 +144,7 @@ class JekyllEnvironment(Environment):
             strict_filters=False,
         )
         self.root = root
+        self.expression_cache: dict[str, Any] = {}  # where_exp/group_by_exp snippets, parsed once
         for name, func in JEKYLL_FILTERS.items():
             self.add_filter(name, func)
         from . import tags as jekyll_tags

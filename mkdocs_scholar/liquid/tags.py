@@ -140,7 +140,7 @@ class IncludeNode(MarkupNode):
             if raw[:1] in "\"'":
                 params[key] = self.interpolate(context, raw[1:-1])
             else:
-                params[key] = context.get(raw.split("."), token=None, default=None)
+                params[key] = _literal_or_variable(context, raw)
         env = context.env
         try:
             if self.relative:
@@ -188,6 +188,20 @@ class IncludeNode(MarkupNode):
         raise TemplateNotFoundError(name)
 
 
+_LITERALS = {"true": True, "false": False, "nil": None, "null": None}
+
+
+def _literal_or_variable(context: Any, raw: str) -> Any:
+    """An unquoted include parameter: a number or true/false/nil as itself, else a variable's value."""
+    if raw in _LITERALS:
+        return _LITERALS[raw]
+    if re.fullmatch(r"-?\d+", raw):
+        return int(raw)
+    if re.fullmatch(r"-?\d+\.\d+", raw):
+        return float(raw)
+    return context.get(raw.split("."), token=None, default=None)
+
+
 class IncludeTag(MarkupTag):
     name = "include"
     node_class = IncludeNode
@@ -209,6 +223,12 @@ def _find_page(links: Any, wanted: str) -> str | None:
     wanted = wanted.strip().lstrip("/")
     if wanted in links:
         return wanted
+    stem_path, ext = posixpath.splitext(wanted)
+    if ext.lower() in (".html", ".htm"):
+        # An HTML page of the Jekyll site lives on as Markdown (`mkdocs-scholar import` renames it).
+        for suffix in (".md", ".markdown"):
+            if stem_path + suffix in links:
+                return stem_path + suffix
     base = posixpath.basename(wanted)
     stem = posixpath.splitext(base)[0]
     for path in sorted(links):
@@ -257,16 +277,31 @@ class LinkTag(MarkupTag):
 
 
 # -- highlight ------------------------------------------------------------------------------------
+_MARK_LINES_RE = re.compile(r"""mark_lines\s*=\s*["']([\d\s]+)["']""")
+
+
 class HighlightNode(MarkupNode):
+    """``{% highlight lang [linenos] [mark_lines="1 2"] %}`` → a fenced block: what the site's Markdown (and
+    its highlighter, pymdownx.highlight under Material) renders as code. Line numbers and marked lines
+    become the fence's ``linenums``/``hl_lines`` options."""
+
     def output(self, context: Any) -> str:
         parts = self.markup.split()
-        lang = parts[0] if parts else ""
+        lang = parts[0] if parts and "=" not in parts[0] else ""
+        options = []
+        if any(p == "linenos" or p.startswith("linenos=") for p in parts[1:]):
+            options.append('linenums="1"')
+        marked = _MARK_LINES_RE.search(self.markup)
+        if marked:
+            options.append(f'hl_lines="{" ".join(marked.group(1).split())}"')
         code = self.body(context).strip("\n")
         fence = "```"
         while fence in code:
             fence += "`"
-        # A fenced block is what the site's Markdown (and its highlighter) renders as code.
-        return f"\n{fence}{lang}\n{code}\n{fence}\n"
+        header = f"{{ .{lang} {' '.join(options)} }}" if options and lang else lang
+        if options and not lang:
+            header = f"{{ {' '.join(options)} }}"
+        return f"\n{fence}{header}\n{code}\n{fence}\n"
 
 
 class HighlightTag(MarkupTag):

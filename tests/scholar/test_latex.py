@@ -184,9 +184,12 @@ def test_markers_typed_in_the_input_are_dropped() -> None:
 
 def test_real_titles() -> None:
     # from biblatex-examples.bib and tugboat.bib (copies in tests/scholar/data)
-    assert rich_to_plain(
-        latex_to_rich(r"\mkbibquote{Intention} und \mkbibquote{Intentionalit{\"a}t} in der Scholastik")
-    ) == "\u201cIntention\u201d und \u201cIntentionalität\u201d in der Scholastik"
+    assert (
+        rich_to_plain(
+            latex_to_rich(r"\mkbibquote{Intention} und \mkbibquote{Intentionalit{\"a}t} in der Scholastik")
+        )
+        == "\u201cIntention\u201d und \u201cIntentionalität\u201d in der Scholastik"
+    )
     assert rich_to_html(latex_to_rich(r"{David Salomon, {\it The Advanced {\TeX}book}}")) == (
         "David Salomon, <i>The Advanced TeXbook</i>"
     )
