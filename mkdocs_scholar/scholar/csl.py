@@ -99,6 +99,12 @@ _URL_RE = re.compile(rf"(?<![\"'=>])\bhttps?://{_URL_CHARS}+{_URL_END}")
 _DOI_RE = re.compile(rf"(?<![/\w])(10\.\d{{4,9}}/{_URL_CHARS}+{_URL_END})")
 
 
+def rich_to_safe_html(text: str) -> str:
+    """Rich text (``latex.latex_to_rich``) as HTML for a page: its markers as tags, the rest escaped
+    like ``escape_text``."""
+    return markers_to_tags(text.translate(_ENCODE_DATA))
+
+
 def escape_text(text: str) -> str:
     """Text from a .bib for HTML that the Markdown step will read: HTML and Markdown markup as entities."""
     return text.translate(_TEXT_ENTITIES)

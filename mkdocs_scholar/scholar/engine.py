@@ -26,6 +26,7 @@ from . import csl
 from .bibtex import BibEntry, BibFile, load_bib_file, parse_bib_text
 from .csl_json import entry_to_csl
 from .errors import Problem, ScholarError
+from .latex import latex_to_rich
 from .options import TagOptions, split_list
 from .paths import confined
 from .query import compile_query
@@ -677,15 +678,17 @@ def _without_authors(
 def _template_vars(
     key: str, entry: BibEntry | None, reference: str, index: int, state: CitationState
 ) -> dict:
-    fields = dict(entry.fields) if entry else {}
-    fields.update({"key": key, "type": entry.type if entry else ""})
+    # Values from the .bib reach the page through the template: decoded from LaTeX (as jekyll-scholar's
+    # filters do) and escaped, so `{{ entry.title }}` shows `<script>` as text.
+    fields = {k: csl.rich_to_safe_html(latex_to_rich(v)) for k, v in entry.fields.items()} if entry else {}
+    fields.update({"key": csl.escape_text(key), "type": entry.type if entry else ""})
     if entry:
-        fields["bibtex"] = entry.source
+        fields["bibtex"] = csl.escape_text(entry.source)
         for role, names in entry.persons.items():
-            fields[role] = " and ".join(names)
+            fields[role] = csl.rich_to_safe_html(latex_to_rich(" and ".join(names)))
     return {
         "reference": reference,
-        "key": key,
+        "key": csl.escape_text(key),
         "type": entry.type if entry else "",
         "entry": fields,
         "index": index,
