@@ -15,6 +15,7 @@ Everything else (``layout``, ``permalink``, ``excerpt``, ``author``, theme keys)
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -209,6 +210,7 @@ def translate(text: str, path: str, *, is_post: bool = False) -> Translation:
     if "title" in meta and meta["title"] is not None and not isinstance(meta["title"], str):
         meta["title"] = str(meta["title"])
     _coerce_blog_keys(meta, problems, line_of)
+    _escape_printed_keys(meta, problems, line_of)
 
     changed = meta != original
     new_text = None
@@ -234,6 +236,37 @@ def _coerce_blog_keys(meta: dict[str, Any], problems: list[Problem], line_of: di
                 continue
             # Kept under another name, so Material does not reject the post.
             meta[f"jekyll_{key}"] = meta.pop(key)
+
+
+# Material's templates print these front matter values into HTML without escaping (MkDocs' Jinja has no
+# autoescape): the description and author inside an attribute, the title as text. Jekyll themes escape
+# them (`{{ page.title | escape }}`), so a title such as "Using <div>" shows as written. Only '<' and '>'
+# are escaped in the title, which Material also turns into the post's URL slug, so a URL does not change
+# for a title with '&' or quotes. Tag and category names lose '<' and '>': Material prints them through
+# `striptags`, which would undo an escape.
+_ATTRIBUTE_KEYS = ("description", "author")
+_TEXT_KEYS = ("title", "subtitle")
+_LIST_KEYS = ("tags", "categories")
+
+
+def _escape_printed_keys(meta: dict[str, Any], problems: list[Problem], line_of: dict[str, int]) -> None:
+    for key in _ATTRIBUTE_KEYS:
+        if isinstance(meta.get(key), str):
+            meta[key] = html.escape(meta[key])
+    for key in _TEXT_KEYS:
+        if isinstance(meta.get(key), str):
+            meta[key] = meta[key].replace("<", "&lt;").replace(">", "&gt;")
+    for key in _LIST_KEYS:
+        values = meta.get(key)
+        if isinstance(values, list) and any(isinstance(v, str) and ("<" in v or ">" in v) for v in values):
+            meta[key] = [v.replace("<", "").replace(">", "") if isinstance(v, str) else v for v in values]
+            problems.append(
+                Problem(
+                    f"'{key}' names may not contain '<' or '>'; they were removed",
+                    line=line_of.get(key, 1),
+                    hint=f"write the {key} as plain words",
+                )
+            )
 
 
 def _key_lines(yaml_text: str) -> dict[str, int]:
