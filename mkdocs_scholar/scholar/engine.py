@@ -105,7 +105,9 @@ class Library:
         out: list[Path] = []
         for name in names:
             if "*" in name or "?" in name:
-                found = sorted(Path(p) for p in glob.glob(str(base / name)))
+                # A pattern never reaches outside the site folder (`../*.bib`, a symlink out).
+                matches = (confined(Path(p), self.root) for p in glob.glob(str(base / name)))
+                found = sorted(p for p in matches if p is not None and p.is_file())
                 if not found:
                     raise ScholarError(
                         f"no .bib file matches '{name}' in {self._rel(base)}",
