@@ -47,6 +47,25 @@ class Translation:
     problems: list[Problem] = field(default_factory=list)
 
 
+def decode(data: bytes) -> tuple[str, Problem | None]:
+    """A page's bytes as text: UTF-8 (a BOM is dropped), or Latin-1 with a problem when not UTF-8 (posts
+    written years ago on another system), so the page still builds and nothing crashes on it later."""
+    try:
+        return _newlines(data.decode("utf-8-sig")), None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return _newlines(data.decode("latin-1")), Problem(
+            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); it was read as Latin-1",
+            line=line,
+            hint="check its accented letters and save it as UTF-8",
+        )
+
+
+def _newlines(text: str) -> str:
+    # As Python's text mode reads files (and MkDocs with it): CRLF and CR become LF.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
     """(YAML text or None, body as MkDocs sees it, body's first line in the original file)."""
     text = text.lstrip("\ufeff")
@@ -132,6 +151,7 @@ def translate(text: str, path: str, *, is_post: bool = False) -> Translation:
     yaml_text, body, body_line = split_front_matter(text)
     problems: list[Problem] = []
     meta: dict[str, Any] = {}
+    unusable = False
     if yaml_text is not None:
         try:
             loaded = yaml.safe_load(yaml_text)
@@ -143,13 +163,16 @@ def translate(text: str, path: str, *, is_post: bool = False) -> Translation:
                 Problem(
                     f"front matter is not valid YAML: {reason}",
                     line=line,
-                    hint="fix the YAML between the --- lines",
+                    hint="fix the YAML between the --- lines; until then the page is built without it",
                 )
             )
-            return Translation({}, None, body_line, problems=problems)
+            # The page is staged without it, so MkDocs and Material (which would abort) read none.
+            unusable = True
+            loaded = None
         if isinstance(loaded, dict):
             meta = {str(k): v for k, v in loaded.items()}
         elif loaded is not None:
+            unusable = True
             problems.append(Problem("front matter is not a mapping of keys to values; it is ignored", line=2))
     original = dict(meta)
     line_of = _key_lines(yaml_text or "")
@@ -203,7 +226,16 @@ def translate(text: str, path: str, *, is_post: bool = False) -> Translation:
                 cats.append(cat)
         meta["categories"] = cats
 
-    draft = "published" in meta and not _truthy(meta["published"])
+    # Jekyll hides a post only for `published: false` (the YAML boolean); any other value publishes it.
+    draft = meta.get("published", True) is False
+    if "published" in meta and not isinstance(meta["published"], bool) and meta["published"] is not None:
+        problems.append(
+            Problem(
+                f"'published: {meta['published']}' is not true or false; the page is published, as in Jekyll",
+                line=line_of.get("published"),
+                hint="write published: false to hide it, or remove the line",
+            )
+        )
     if draft and "draft" not in meta:
         meta["draft"] = True
 
@@ -212,7 +244,7 @@ def translate(text: str, path: str, *, is_post: bool = False) -> Translation:
     _coerce_blog_keys(meta, problems, line_of)
     _escape_printed_keys(meta, problems, line_of)
 
-    changed = meta != original
+    changed = meta != original or unusable
     new_text = None
     if changed:
         dumped = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=False)
