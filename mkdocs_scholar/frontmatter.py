@@ -154,7 +154,7 @@ def translate(text: str, path: str, *, is_post: bool = False) -> Translation:
     unusable = False
     if yaml_text is not None:
         try:
-            loaded = yaml.safe_load(yaml_text)
+            loaded, unusable = _load_yaml(yaml_text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 2 if mark is not None else 1
@@ -299,6 +299,24 @@ def _escape_printed_keys(meta: dict[str, Any], problems: list[Problem], line_of:
                     hint=f"write the {key} as plain words",
                 )
             )
+
+
+class _NoTimestampLoader(yaml.SafeLoader):
+    """YAML without timestamps: a value such as ``2020-13-45`` stays text instead of raising ValueError."""
+
+
+_NoTimestampLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _load_yaml(text: str) -> tuple[Any, bool]:
+    """The YAML's value, and whether it had to be read without timestamps (MkDocs would fail on it)."""
+    try:
+        return yaml.safe_load(text), False
+    except (ValueError, OverflowError):  # a timestamp that is no date (month 13); YAMLError passes through
+        return yaml.load(text, Loader=_NoTimestampLoader), True  # noqa: S506 - a SafeLoader subclass
 
 
 def _key_lines(yaml_text: str) -> dict[str, int]:

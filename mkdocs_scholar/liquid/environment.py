@@ -156,7 +156,8 @@ class IncludeLoader(BaseLoader):
     ) -> TemplateSource:
         if self.includes_dir is None:
             raise TemplateNotFoundError(template_name)
-        path = confined(self.includes_dir / template_name, self.root)
+        # Only files in _includes/, as in Jekyll (which refuses '..' in include names).
+        path = confined(self.includes_dir / template_name, self.includes_dir)
         if path is None or not path.is_file():
             raise TemplateNotFoundError(template_name)
         return TemplateSource(read_text(path), str(path), None)
@@ -192,6 +193,7 @@ class JekyllEnvironment(Environment):
         self._parsing: list[Token] = []  # tokens of the tags being parsed, innermost last
         # While parsing: for each error, the tags being parsed and the problem reported.
         self._failures: list[tuple[list[Token], Problem | None]] | None = None
+        self._parsing_path: str | None = None  # the include file being parsed, site-relative
         super().__init__(
             tolerance=Mode.WARN,
             loader=IncludeLoader(includes_dir, root),
@@ -249,8 +251,8 @@ class JekyllEnvironment(Environment):
         tokens = [t for t in candidates if t is not None and t.start_index >= 0]
         line = line_of(max(tokens, key=lambda t: len(t.source))) if tokens else None
         name = getattr(exc, "template_name", None)
-        # An error inside an include names the include file, not the page.
-        source_path = facts.includes[-1] if facts.includes else None
+        # An error inside an include names the include file, not the page (also while it is parsed).
+        source_path = self._parsing_path or (facts.includes[-1] if facts.includes else None)
         if name and str(name).startswith(str(self.root)):
             source_path = Path(str(name)).relative_to(self.root).as_posix()
         hint = "fix the tag, or wrap literal braces in {% raw %}…{% endraw %}"
@@ -309,7 +311,8 @@ class JekyllEnvironment(Environment):
         if facts is None:
             return super().from_string(source, name, path, globals, **kwargs)
         kept: list[Problem] = []
-        previous = self._failures
+        previous = self._failures, self._parsing_path
+        self._parsing_path = self._site_path(path) if path is not None and str(path) != facts.path else None
         try:
             for attempt in range(_MAX_REPAIRS):
                 mark = len(facts.problems)
@@ -330,7 +333,14 @@ class JekyllEnvironment(Environment):
             facts.problems[mark:mark] = kept
             return template
         finally:
-            self._failures = previous
+            self._failures, self._parsing_path = previous
+
+    def _site_path(self, path: Any) -> str | None:
+        """A file's path relative to the site root, for messages (None if it is not a file of the site)."""
+        try:
+            return Path(str(path)).resolve().relative_to(self.root.resolve()).as_posix()
+        except (ValueError, OSError):
+            return None
 
     def render_page(self, source: str, facts: PageFacts, variables: Mapping[str, Any]) -> str:
         """Render one page's Liquid. Problems go to ``facts.problems``; never raises for bad input."""
