@@ -83,13 +83,15 @@ def test_query_compiles_to_a_predicate_that_never_raises_or_is_a_scholar_error(s
 SOUP = st.one_of(
     st.sampled_from(
         ["{%", "%}", "{{", "}}", "{% if x %}", "{% endif %}", "{% else %}", "{% for i in (1..3) %}",
-         "{% endfor %}", "{% raw %}", "{% endraw %}", "{% comment %}", "{% endcomment %}", "{% cite good2008 %}",
-         "{% cite nosuch -l 3 %}", "{% bibliography --cited %}", "{% reference other2019 %}",
+         "{% endfor %}", "{% raw %}", "{% endraw %}", "{% comment %}", "{% endcomment %}",
+         "{% cite good2008 %}", "{% cite nosuch -l 3 %}", "{% bibliography --cited %}",
+         "{% reference other2019 %}",
          "{% quote good2008 %}", "{% endquote %}", "{% bibtex %}", "{% endbibtex %}", "@misc{k, title={T}}",
          "{% include hello.html name='x' %}", "{% include self.html %}", "{% assign x = 1 %}",
          "{% capture c %}", "{% endcapture %}", "{{ x | upcase }}", "{{ page.title }}", "{{ site.url }}",
-         "{% unknown %}", "{% case x %}", "{% when 1 %}", "{% endcase %}", "{% liquid echo 1 %}", "<% cite good2008 %>",
-         "<< site.url >>", "% }", "{%-", "-%}", "|", "'", '"', "\n", "\n\n", "$", "\ue100", "\ue200", "\ufdd0"]
+         "{% unknown %}", "{% case x %}", "{% when 1 %}", "{% endcase %}", "{% liquid echo 1 %}",
+         "<% cite good2008 %>", "<< site.url >>", "% }", "{%-", "-%}", "|", "'", '"', "\n", "\n\n", "$",
+         "\ue100", "\ue200", "\ufdd0"]
     ),
     st.text(alphabet="{}%<>-|'\"x \n", max_size=5),
 )  # fmt: skip

@@ -446,5 +446,6 @@ def citation_item(key: str, *, locator: str | None = None, label: str | None = N
         term = _LABEL_ALIASES.get(term, term)
         if term not in LOCATOR_LABELS:
             term = "page"
-        return CitationItem(key, locator=Locator(term, locator))
+        # The locator is text from the page; citeproc-py prints it as it is, so it travels escaped too.
+        return CitationItem(key, locator=Locator(term, locator.translate(_ENCODE_DATA)))
     return CitationItem(key)
