@@ -15,6 +15,7 @@ Everything else (``layout``, ``permalink``, ``excerpt``, ``author``, theme keys)
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +46,25 @@ class Translation:
     draft: bool = False  # `published: false`, or a post in Jekyll's `_drafts/`
     problems: list[Problem] = field(default_factory=list)
     date_offset: dt.timedelta | None = None  # the UTC offset the date was written with, if any
+
+
+def decode(data: bytes) -> tuple[str, Problem | None]:
+    """A page's bytes as text: UTF-8 (a BOM is dropped), or Latin-1 with a problem when not UTF-8 (posts
+    written years ago on another system), so the page still builds and nothing crashes on it later."""
+    try:
+        return _newlines(data.decode("utf-8-sig")), None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return _newlines(data.decode("latin-1")), Problem(
+            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); it was read as Latin-1",
+            line=line,
+            hint="check its accented letters and save it as UTF-8",
+        )
+
+
+def _newlines(text: str) -> str:
+    # As Python's text mode reads files (and MkDocs with it): CRLF and CR become LF.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
@@ -165,9 +185,10 @@ def translate(
     yaml_text, body, body_line = split_front_matter(text)
     problems: list[Problem] = []
     meta: dict[str, Any] = {}
+    unusable = False
     if yaml_text is not None:
         try:
-            loaded = yaml.safe_load(yaml_text)
+            loaded, unusable = _load_yaml(yaml_text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 2 if mark is not None else 1
@@ -176,13 +197,16 @@ def translate(
                 Problem(
                     f"front matter is not valid YAML: {reason}",
                     line=line,
-                    hint="fix the YAML between the --- lines",
+                    hint="fix the YAML between the --- lines; until then the page is built without it",
                 )
             )
-            return Translation({}, None, body_line, problems=problems)
+            # The page is staged without it, so MkDocs and Material (which would abort) read none.
+            unusable = True
+            loaded = None
         if isinstance(loaded, dict):
             meta = {str(k): v for k, v in loaded.items()}
         elif loaded is not None:
+            unusable = True
             problems.append(Problem("front matter is not a mapping of keys to values; it is ignored", line=2))
     original = dict(meta)
     line_of = _key_lines(yaml_text or "")
@@ -237,15 +261,25 @@ def translate(
                 cats.append(cat)
         meta["categories"] = cats
 
-    draft = is_draft or unpublished(meta)
+    # Jekyll hides a post only for `published: false` (the YAML boolean); any other value publishes it.
+    draft = is_draft or meta.get("published", True) is False
+    if "published" in meta and not isinstance(meta["published"], bool) and meta["published"] is not None:
+        problems.append(
+            Problem(
+                f"'published: {meta['published']}' is not true or false; the page is published, as in Jekyll",
+                line=line_of.get("published"),
+                hint="write published: false to hide it, or remove the line",
+            )
+        )
     if draft and "draft" not in meta:
         meta["draft"] = True
 
     if "title" in meta and meta["title"] is not None and not isinstance(meta["title"], str):
         meta["title"] = str(meta["title"])
     _coerce_blog_keys(meta, problems, line_of)
+    _escape_printed_keys(meta, problems, line_of)
 
-    changed = meta != original
+    changed = meta != original or unusable
     new_text = None
     if changed:
         dumped = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=False)
@@ -269,6 +303,55 @@ def _coerce_blog_keys(meta: dict[str, Any], problems: list[Problem], line_of: di
                 continue
             # Kept under another name, so Material does not reject the post.
             meta[f"jekyll_{key}"] = meta.pop(key)
+
+
+# Material's templates print these front matter values into HTML without escaping (MkDocs' Jinja has no
+# autoescape): the description and author inside an attribute, the title as text. Jekyll themes escape
+# them (`{{ page.title | escape }}`), so a title such as "Using <div>" shows as written. Only '<' and '>'
+# are escaped in the title, which Material also turns into the post's URL slug, so a URL does not change
+# for a title with '&' or quotes. Tag and category names lose '<' and '>': Material prints them through
+# `striptags`, which would undo an escape.
+_ATTRIBUTE_KEYS = ("description", "author")
+_TEXT_KEYS = ("title", "subtitle")
+_LIST_KEYS = ("tags", "categories")
+
+
+def _escape_printed_keys(meta: dict[str, Any], problems: list[Problem], line_of: dict[str, int]) -> None:
+    for key in _ATTRIBUTE_KEYS:
+        if isinstance(meta.get(key), str):
+            meta[key] = html.escape(meta[key])
+    for key in _TEXT_KEYS:
+        if isinstance(meta.get(key), str):
+            meta[key] = meta[key].replace("<", "&lt;").replace(">", "&gt;")
+    for key in _LIST_KEYS:
+        values = meta.get(key)
+        if isinstance(values, list) and any(isinstance(v, str) and ("<" in v or ">" in v) for v in values):
+            meta[key] = [v.replace("<", "").replace(">", "") if isinstance(v, str) else v for v in values]
+            problems.append(
+                Problem(
+                    f"'{key}' names may not contain '<' or '>'; they were removed",
+                    line=line_of.get(key, 1),
+                    hint=f"write the {key} as plain words",
+                )
+            )
+
+
+class _NoTimestampLoader(yaml.SafeLoader):
+    """YAML without timestamps: a value such as ``2020-13-45`` stays text instead of raising ValueError."""
+
+
+_NoTimestampLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _load_yaml(text: str) -> tuple[Any, bool]:
+    """The YAML's value, and whether it had to be read without timestamps (MkDocs would fail on it)."""
+    try:
+        return yaml.safe_load(text), False
+    except (ValueError, OverflowError):  # a timestamp that is no date (month 13); YAMLError passes through
+        return yaml.load(text, Loader=_NoTimestampLoader), True  # noqa: S506 - a SafeLoader subclass
 
 
 def _key_lines(yaml_text: str) -> dict[str, int]:

@@ -94,10 +94,13 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             if not file.abs_src_path:
                 continue
             try:
-                text = Path(file.abs_src_path).read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError) as exc:
-                log.warning(f"{file.src_uri}: cannot be read as UTF-8 text ({exc})")
+                data = Path(file.abs_src_path).read_bytes()
+            except OSError as exc:
+                log.warning(f"{file.src_uri}: cannot be read ({exc.strerror or exc})")
                 continue
+            text, problem = frontmatter.decode(data)
+            if problem is not None:
+                _report([problem], file.src_uri)
             is_post = any(file.src_uri.startswith(d + "/") for d in posts_dirs)
             # Jekyll's `_drafts/`, kept inside the posts folder: drafts dated by their file's time.
             is_draft = is_post and "_drafts" in file.src_uri.split("/")
@@ -112,8 +115,9 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             _report(result.problems, file.src_uri)
             if result.draft and not is_post:
                 file.inclusion = InclusionLevel.DRAFT
-            if result.text is not None:
-                file.abs_src_path = self._staged(file.src_uri, result.text)
+            if result.text is not None or problem is not None:
+                # MkDocs and Material read the staged copy: translated front matter, and always UTF-8.
+                file.abs_src_path = self._staged(file.src_uri, result.text or text)
         return files
 
     # After every plugin that moves pages (the blog plugin sets post URLs at -50): URLs are final.

@@ -30,6 +30,7 @@ from .liquid.environment import (
     repair_tag_typos,
     resolve_link_markers,
 )
+from .liquid.filters import build_time
 from .liquid.site import load_data
 from .scholar.engine import CitationState, Library, LoadedBib
 from .scholar.errors import Problem
@@ -49,6 +50,9 @@ class SiteFacts:
     author: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
     data: Mapping[str, Any] | None = None  # site.data; None: read from `_data/` when the build starts
+    # Jekyll's `site.time`: when the build started, one value for every page. SOURCE_DATE_EPOCH (the
+    # reproducible-builds convention) fixes it, so a page that prints it builds the same twice.
+    time: dt.datetime = field(default_factory=lambda: build_time())
     # site.posts, site.pages, site.tags, site.categories (``liquid.site.site_index``): set by the generator
     # once every page's URL is known.
     index: Mapping[str, Any] = field(default_factory=dict)
@@ -145,7 +149,23 @@ def protect_bibtex_blocks(source: str) -> str:
 
 
 def render_page(markdown: str, page: PageInput, build: BuildState) -> RenderResult:
-    """Render one page's Liquid (citations included) and return Markdown for the Markdown step."""
+    """Render one page's Liquid (citations included) and return Markdown for the Markdown step.
+
+    Never raises: a fault of our own (a bug) is reported as a problem and the page is left as written.
+    """
+    try:
+        return _render_page(markdown, page, build)
+    except Exception as exc:  # the last guard: a build goes on, the page keeps its text
+        problem = Problem(
+            f"internal error while rendering this page ({type(exc).__name__}: {exc}); "
+            "the page is left as written",
+            path=page.path,
+            hint="please report this with the page's text",
+        )
+        return RenderResult(markdown, wants_math(dict(page.meta), build.math), [problem], [])
+
+
+def _render_page(markdown: str, page: PageInput, build: BuildState) -> RenderResult:
     facts = PageFacts(
         path=page.path,
         url=page.url,
@@ -238,7 +258,7 @@ def _site_variables(site: SiteFacts, facts: PageFacts) -> dict[str, Any]:
             "extra": dict(site.extra),
             **site.index,
             "data": dict(site.data or {}),
-            "time": dt.datetime.now().replace(microsecond=0),
+            "time": site.time,
         }
     )
     return values

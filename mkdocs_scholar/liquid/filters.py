@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import os
 import re
 import unicodedata
 import urllib.parse
@@ -60,6 +61,14 @@ def absolute_url(value: object, *, context: Any) -> str:
     return join_url(SITE_ROOT, path)
 
 
+def build_time() -> dt.datetime:
+    """Now, or SOURCE_DATE_EPOCH when it is set (the reproducible-builds convention), without microseconds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now().replace(microsecond=0)
+
+
 def _to_datetime(value: object) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         return value
@@ -72,7 +81,7 @@ def _to_datetime(value: object) -> dt.datetime | None:
         if parsed is not None:
             return parsed
         if value.strip() in ("now", "today"):
-            return dt.datetime.now()
+            return build_time()
     return None
 
 

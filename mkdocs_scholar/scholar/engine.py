@@ -26,7 +26,7 @@ from . import csl
 from .bibtex import BibEntry, BibFile, load_bib_file, parse_bib_text
 from .csl_json import entry_to_csl
 from .errors import Problem, ScholarError
-from .latex import latex_to_rich, rich_to_html
+from .latex import latex_to_rich
 from .options import TagOptions, split_list
 from .paths import confined
 from .query import compile_query
@@ -105,7 +105,9 @@ class Library:
         out: list[Path] = []
         for name in names:
             if "*" in name or "?" in name:
-                found = sorted(Path(p) for p in glob.glob(str(base / name)))
+                # A pattern never reaches outside the site folder (`../*.bib`, a symlink out).
+                matches = (confined(Path(p), self.root) for p in glob.glob(str(base / name)))
+                found = sorted(p for p in matches if p is not None and p.is_file())
                 if not found:
                     raise ScholarError(
                         f"no .bib file matches '{name}' in {self._rel(base)}",
@@ -815,20 +817,22 @@ def _template_vars(
     s = state.settings
     fields: dict[str, Any] = {}
     if entry is not None:
-        # `entry.FIELD` is the field as it reads (LaTeX decoded, HTML-escaped); `entry.bibtex` the source.
-        fields = {name: rich_to_html(latex_to_rich(value)) for name, value in entry.fields.items()}
+        # Values from the .bib reach the page through the template: decoded from LaTeX (as jekyll-scholar's
+        # filters do) and escaped, so `{{ entry.title }}` shows `<script>` as text.
+        fields = {name: csl.rich_to_safe_html(latex_to_rich(value)) for name, value in entry.fields.items()}
         for role, names in entry.persons.items():
+            fields[role] = csl.rich_to_safe_html(latex_to_rich(" and ".join(names)))
             people = [_person(name) for name in names]
             fields[f"{role}_array"] = people
             for i, person in enumerate(people):
                 fields[f"{role}_{i}_last"] = person["last"]
                 fields[f"{role}_{i}_first"] = person["first"]
-        fields["bibtex"] = bibtex_text(entry, s.bibtex_skip_fields)
-    fields.update({"key": key, "type": entry.type if entry else ""})
+        fields["bibtex"] = csl.escape_text(bibtex_text(entry, s.bibtex_skip_fields))
+    fields.update({"key": csl.escape_text(key), "type": entry.type if entry else ""})
     links = state.repository_links(key)
     return {
         "reference": reference,
-        "key": key,
+        "key": csl.escape_text(key),
         "type": entry.type if entry else "",
         "entry": fields,
         "index": index,
@@ -845,7 +849,10 @@ def _person(raw: str) -> dict[str, str]:
     else:
         words = raw.split()
         last, first = (words[-1], " ".join(words[:-1])) if words else ("", "")
-    return {"last": rich_to_html(latex_to_rich(last)), "first": rich_to_html(latex_to_rich(first))}
+    return {
+        "last": csl.rich_to_safe_html(latex_to_rich(last)),
+        "first": csl.rich_to_safe_html(latex_to_rich(first)),
+    }
 
 
 def bibtex_text(entry: BibEntry, skip: Iterable[str] = ()) -> str:

@@ -373,6 +373,7 @@ _LOGOS: Mapping[str, str] = MappingProxyType(
     }
 )
 
+
 def _ordinal(node: latexwalker.LatexMacroNode, l2tobj: LatexNodes2Text) -> str:
     """``\\nth{21}`` prints "21st" (English ordinal suffix, as the nth package does)."""
     number = l2tobj.node_arg_to_text(node, 0).strip()

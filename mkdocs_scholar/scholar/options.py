@@ -217,8 +217,9 @@ def _whole_number(spec: _Spec, written: str, value: str) -> int:
             return int(value)
         except ValueError:  # more digits than Python converts (sys.int_info.default_max_str_digits)
             pass
+    shown = value if len(value) <= 40 else value[:40] + "…"
     raise ScholarError(
-        f"option {_name(spec, written)} needs a whole number of 0 or more, not {value!r}",
+        f"option {_name(spec, written)} needs a whole number of 0 or more, not {shown!r}",
         hint=f"e.g. `--{spec.long} 2`",
     )
 

@@ -116,6 +116,10 @@ class ScholarSettings:
                 continue
             if key in UNSUPPORTED_KEYS and value != getattr(cls(), key):
                 notes.append(f"scholar setting '{key}' is not supported by mkdocs_scholar; it is ignored")
+            problem = _kind_problem(key, value)
+            if problem:
+                notes.append(problem)
+                continue
             kwargs[key] = _coerce(key, value)
         return cls(**kwargs), notes
 
@@ -128,13 +132,43 @@ class ScholarSettings:
                 "front matter 'scholar:' must be a mapping of jekyll-scholar settings; it is ignored"
             ]
         base = dataclasses.asdict(self)
-        base.update({k: v for k, v in overrides.items() if k in base and v is not None})
-        unknown = [k for k in overrides if k not in base]
-        notes = [
-            f"scholar setting '{k}' in front matter is not a jekyll-scholar setting; it is ignored"
-            for k in unknown
-        ]
+        notes = []
+        for k, v in overrides.items():
+            if k not in base:
+                notes.append(
+                    f"scholar setting '{k}' in front matter is not a jekyll-scholar setting; it is ignored"
+                )
+            elif v is not None:
+                problem = _kind_problem(k, v)
+                if problem:
+                    notes.append(problem)
+                else:
+                    base[k] = v
         return ScholarSettings(**{k: _coerce(k, v) for k, v in base.items()}), notes
+
+
+_KIND_WORDS = {"dict": "a mapping", "bool": "true or false", "list": "a list", "str": "text"}
+
+
+def _kind_problem(key: str, value: Any) -> str | None:
+    """Why ``value`` cannot be the setting ``key`` (None if it can): the setting is then left at its
+    default, with this note, rather than read as something the user did not mean."""
+    kind = {f.name: f.type for f in dataclasses.fields(ScholarSettings)}[key]
+    ok = {
+        "dict": isinstance(value, Mapping),
+        "bool": isinstance(value, bool)
+        or isinstance(value, int)
+        or (isinstance(value, str) and value.strip().lower() in _BOOL_WORDS),
+        "list": isinstance(value, (str, list, tuple)),
+        "str": not isinstance(value, Mapping),  # a number or a list (`sort_by: [year]`) reads as text
+    }.get(kind, True)
+    if ok:
+        return None
+    shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "…"
+    return f"scholar setting '{key}' must be {_KIND_WORDS[kind]}, not {shown}; the default is used"
+
+
+_BOOL_WORDS = ("true", "false", "yes", "no", "on", "off", "1", "0")
 
 
 def _coerce(key: str, value: Any) -> Any:

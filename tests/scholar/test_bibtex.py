@@ -175,7 +175,9 @@ def test_unknown_types_comments_preambles_and_parentheses() -> None:
     assert list(bib.entries) == ["k1", "k2"]
     assert bib.entries["k1"].type == "myowntype"
     assert bib.entries["k2"].fields["title"] == "Paren (delimited)"
-    assert bib.issues == []
+    # an unknown type is kept, and said (issue 6: one message for an unknown entry type)
+    assert [(i.line, i.key) for i in bib.issues] == [(5, "k1")]
+    assert "unknown entry type '@myowntype'" in bib.issues[0].message
 
 
 def test_empty_file() -> None:
