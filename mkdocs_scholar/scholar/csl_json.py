@@ -19,9 +19,9 @@ import pybtex.errors
 from pybtex.database import Person
 
 from .bibtex import BibEntry
-from .latex import latex_to_rich, rich_to_plain
+from .latex import ET_AL, latex_to_rich, rich_to_plain
 
-__all__ = ["NAME_FIELDS", "TYPE_MAP", "entry_to_csl", "parse_date", "parse_name"]
+__all__ = ["NAME_FIELDS", "TYPE_MAP", "entry_to_csl", "parse_date", "parse_name", "parse_names"]
 
 #: BibTeX/biblatex entry type -> CSL type (types not listed become "document").
 TYPE_MAP: Mapping[str, str] = MappingProxyType(
@@ -224,7 +224,7 @@ def entry_to_csl(entry: BibEntry) -> dict:
 
     # -- names
     for field_name, var in NAME_FIELDS.items():
-        names = [n for n in (parse_name(raw) for raw in entry.persons.get(field_name, [])) if n]
+        names = parse_names(entry.persons.get(field_name, []))
         if names:
             item[var] = names
 
@@ -314,6 +314,18 @@ def entry_to_csl(entry: BibEntry) -> dict:
         language = _LANGIDS.get(f["langid"].strip().lower())
     put("language", language)
     return item
+
+
+def parse_names(raws: list[str]) -> list[dict]:
+    """A name list as written (``persons`` of a BibEntry) -> CSL names.
+
+    A list that ends in ``and others`` ends with ``{"literal": ET_AL}``: the formatter prints the names
+    the style shows and then the locale's "et al." (``csl.py``), as biblatex does for "and others".
+    """
+    names = [n for n in (parse_name(raw) for raw in raws) if n]
+    if names and raws and raws[-1].strip().lower() == "others":
+        names.append({"literal": ET_AL})
+    return names
 
 
 def parse_name(raw: str) -> dict | None:
