@@ -24,7 +24,7 @@ from citeproc.source import Reference
 
 from . import csl
 from .bibtex import BibEntry, BibFile, load_bib_file, parse_bib_text
-from .csl_json import entry_to_csl
+from .csl_json import check_bib, entry_to_csl
 from .errors import Problem, ScholarError
 from .options import TagOptions, split_list
 from .paths import confined
@@ -52,6 +52,8 @@ class LoadedBib:
     def __post_init__(self) -> None:
         for key in self.file.entries:
             self.lower.setdefault(key.lower(), key)
+        # what CSL cannot show as written (unknown types and LaTeX macros): reported with the file's issues
+        self.file.issues.extend(check_bib(self.file))
 
     def find(self, key: str) -> str | None:
         """The key as written in the file, matched exactly first, then ignoring case (as BibTeX does)."""
@@ -602,6 +604,7 @@ class _FormatContext:
         entries = []
         for index, key in enumerate(request.keys, start=1):
             text = proc.bibliography_entry(bib, csl.citation_item(key), label=request.numbered)
+            text = self._set_members(proc, request, key, text)
             anchor = self.state.unique_id(key, opts.prefix)
             reference = f'<{tag} id="{html.escape(anchor)}">{text}</{tag}>'
             if template is not None and self.state.template_renderer is not None:
@@ -619,6 +622,27 @@ class _FormatContext:
         item_attrs = _attrs(s.bibliography_item_attributes or {})
         items = "\n".join(f"<{item_tag}{item_attrs}>{e}</{item_tag}>" for e in entries)
         return f"<{list_tag}{list_attrs}>{items}</{list_tag}>"
+
+    def _set_members(self, proc: csl.StyleProcessor, request: _Bibliography, key: str, text: str) -> str:
+        """A biblatex @set prints its members one after another, separated by semicolons (its own
+        fields are only the list of members); a numeric label stays the set's own."""
+        hit = self.state._find(request.bibs, key)
+        members = [m.key for m in hit[1].entry(hit[0]).members] if hit else []
+        if not members:
+            return text
+        source = self._source(request.segment, request.bibs, members)
+        alone = proc.new_bibliography(source, [m.lower() for m in members])
+        parts = [proc.bibliography_entry(alone, csl.citation_item(m), label=False) for m in members]
+        # "A. Glashow, …, 1961; S. Weinberg, …": the semicolon replaces each member's final period
+        joined = "; ".join([_FINAL_PERIOD_RE.sub(r"\1", part) for part in parts[:-1]] + parts[-1:])
+        label = _LEFT_MARGIN_RE.match(text)
+        if label:
+            return label.group(0) + joined + "</span>"
+        if request.numbered and proc.second_field_align:  # the set's own text was its label alone
+            return (
+                f'<span class="csl-left-margin">{text}</span> <span class="csl-right-inline">{joined}</span>'
+            )
+        return joined
 
     def _template(self, opts: TagOptions, request: _Bibliography) -> str | None:
         source = opts.template or self.settings.bibliography_template
@@ -723,6 +747,9 @@ def _sort_value(entry: BibEntry, name: str) -> tuple:
 
 
 _TAG_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9-]*$")
+# a numeric label as csl.py sets it apart, up to the start of the entry's text
+_FINAL_PERIOD_RE = re.compile(r"\.((?:</[^>]+>)*)$")
+_LEFT_MARGIN_RE = re.compile(r'<span class="csl-left-margin">.*?</span> <span class="csl-right-inline">')
 
 
 def _safe_tag(name: str, default: str) -> str:
