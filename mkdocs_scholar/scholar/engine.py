@@ -574,6 +574,10 @@ class _FormatContext:
             bib = _without_authors(proc, bib, source, request.keys)
         parts = proc.citation_parts(bib, items)
         prefix, delimiter, suffix = proc.citation_affixes()
+        parts = [
+            self._cite_set(proc, bib, request, key, part, delimiter)
+            for key, part in zip(request.keys, parts, strict=True)
+        ]
         cls = html.escape(s.cite_class)
         links = []
         for key, part in zip(request.keys, parts, strict=True):
@@ -622,6 +626,18 @@ class _FormatContext:
         item_attrs = _attrs(s.bibliography_item_attributes or {})
         items = "\n".join(f"<{item_tag}{item_attrs}>{e}</{item_tag}>" for e in entries)
         return f"<{list_tag}{list_attrs}>{items}</{list_tag}>"
+
+    def _cite_set(
+        self, proc: csl.StyleProcessor, bib: Any, request: _Cite, key: str, part: str, delimiter: str
+    ) -> str:
+        """A biblatex @set is cited as its members ("Glashow, 1961; Weinberg, 1967"), except in a numeric
+        style, where the set has its own number."""
+        hit = self.state._find(request.bibs, key)
+        members = [m.key for m in hit[1].entry(hit[0]).members] if hit else []
+        if not members or proc.numeric:
+            return part
+        self._source(request.segment, request.bibs, members)
+        return delimiter.join(proc.citation_parts(bib, [csl.citation_item(m) for m in members]))
 
     def _set_members(self, proc: csl.StyleProcessor, request: _Bibliography, key: str, text: str) -> str:
         """A biblatex @set prints its members one after another, separated by semicolons (its own
