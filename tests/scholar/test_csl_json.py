@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mkdocs_scholar.scholar.bibtex import BibFile, load_bib_file, parse_bib_text
-from mkdocs_scholar.scholar.csl_json import TYPE_MAP, entry_to_csl, parse_date, parse_name
+from mkdocs_scholar.scholar.csl_json import TYPE_MAP, check_bib, entry_to_csl, parse_date, parse_name
 from mkdocs_scholar.scholar.latex import (
     ET_AL,
     ITALIC_CLOSE,
@@ -324,3 +324,53 @@ def test_proceedings_booktitle_is_not_a_container() -> None:
     # has no container, as biblatex ignores booktitle there
     item = _item("@proceedings{p, title = {Proc. X}, booktitle = {Proc. X}, year = 1990}")
     assert item["title"] == "Proc. X" and "container-title" not in item
+
+
+def test_check_bib_reports_each_unknown_type_and_macro_once_per_file() -> None:
+    bib = parse_bib_text(
+        """@gadget{g1, title = {One}}
+@gadget{g2, title = {Two \\foo{x}}}
+@misc{m1, title = {\\foo{a} and \\foo{b} and $\\alpha$}, bibsource = {\\notshown}}
+@misc{m2, note = {\\zork}}
+""",
+        "x.bib",
+    )
+    issues = check_bib(bib)
+    assert len(issues) == 3
+
+    def about(word: str):
+        (issue,) = [i for i in issues if word in i.message]
+        return issue
+
+    gadget = about("@gadget")
+    assert (gadget.key, gadget.line) == ("g1", 1) and "and 1 more entry" in gadget.message
+    # \foo: first in g2 (line 2), then in m1 (twice, but one entry)
+    foo = about("\\foo")
+    assert (foo.key, foo.line) == ("g2", 2) and "and 1 more entry" in foo.message
+    zork = about("\\zork")
+    assert (zork.key, zork.line) == ("m2", 4) and "more" not in zork.message
+    # math is MathJax's, and bibsource is not shown: neither is reported
+    assert all("alpha" not in i.message and "notshown" not in i.message for i in issues)
+
+
+def test_biblatex_keys_in_fields_become_text() -> None:
+    # biblatex prints an integer series as an ordinal, and localisation keys in their language
+    assert _item("@article{k, series = 3}")["collection-title"] == "3rd series"
+    assert _item("@article{k, series = {newseries}}")["collection-title"] == "new series"
+    assert _item("@article{k, series = {Lecture Notes}}")["collection-title"] == "Lecture Notes"
+    assert _item("@article{k, pubstate = {inpress}}")["status"] == "in press"
+
+
+def test_related_entries_become_a_note() -> None:
+    bib = parse_bib_text(
+        """@book{orig, title = {Les rites de passage}, date = 1909}
+@book{trans, title = {The Rites of Passage}, date = 1960, related = {orig}, relatedtype = {translationof}}
+@book{doody, title = {Excerpt}, related = {orig}, relatedstring = {\\autocap{e}xcerpt in}}
+@book{lost, title = {X}, related = {nowhere}}
+""",
+        "x.bib",
+    )
+    assert entry_to_csl(bib.entries["trans"])["note"] == "Translation of: Les rites de passage (1909)"
+    assert entry_to_csl(bib.entries["doody"])["note"] == "Excerpt in: Les rites de passage (1909)"
+    assert "note" not in entry_to_csl(bib.entries["lost"])
+    assert [i.key for i in bib.issues if "related 'nowhere'" in i.message] == ["lost"]
