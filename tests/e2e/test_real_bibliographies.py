@@ -120,6 +120,14 @@ NAMED = [
     ("examples", "kastenholz", "methodology-independent ionic solvation"),
     # subtitle = {{I}. {The} electrostatic …}: biblatex joins title and subtitle with ". " after a colon
     ("examples", "kastenholz", "simulations: I. The electrostatic potential"),
+    # date = {1984/1986}: a range, printed with an en dash
+    ("examples", "knuth:ct", "1984\u20131986"),
+    # date = {1991-03}: March 1991 (IEEE prints the month, APA only the year for an article)
+    ("examples", "shore", {"apa": "(1991)", "ieee": "Mar. 1991"}),
+    # author = {van Gennep, Arnold}: "van" is the von part, printed before the family name
+    ("examples", "vangennep", {"apa": "van Gennep, A.", "ieee": "A. van Gennep"}),
+    # author = {{\NTG{} {\TeX} future working group}}: the braces make one corporate name
+    ("tugboat", "NTGTFWG:TB19-3-330", "NTG TeX future working group"),
     # {\Dash} (tugboat.def): \unskip\thinspace---\thinspace, an em dash between thin spaces
     ("tugboat", "Anonymous:TB4-1-4", "Library subscriptions\u2009\u2014\u2009What are they?"),
     # \{{Meta\} Font Forum redux}: \{ and \} print braces
@@ -142,6 +150,14 @@ def test_named_entries_read_as_tex_prints_them(built: Build, page: str, key: str
         pytest.skip(f"nothing to check in {style}")
     fragment = expected if isinstance(expected, str) else expected[style]
     assert fragment in _text(_entry(built, page, key))
+
+
+def test_identifiers_become_links(built: Build) -> None:
+    # eprint = {math/0307200v3}, eprinttype = {arxiv}: biblatex's arXiv handler links arxiv.org/abs/<eprint>
+    baez = _entry(built, "examples", "baez/article")
+    assert baez.find("a", href="https://arxiv.org/abs/math/0307200v3") is not None
+    # doi = {10.1063/1.2172593}
+    assert _entry(built, "examples", "kastenholz").find("a", href="https://doi.org/10.1063/1.2172593")
 
 
 def test_math_in_a_title_is_kept_for_mathjax(built: Build) -> None:

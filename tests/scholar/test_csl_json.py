@@ -374,3 +374,13 @@ def test_related_entries_become_a_note() -> None:
     assert entry_to_csl(bib.entries["doody"])["note"] == "Excerpt in: Les rites de passage (1909)"
     assert "note" not in entry_to_csl(bib.entries["lost"])
     assert [i.key for i in bib.issues if "related 'nowhere'" in i.message] == ["lost"]
+
+
+def test_the_readme_type_table_is_the_type_map() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| BibTeX / biblatex type | CSL type |", 1)[1].split("\n\n", 1)[0]
+    mapped = {}
+    for row in re.findall(r"^\| (.+) \| `([\w-]+)` \|$", table, re.M):
+        for bibtype in re.findall(r"`@(\w+)`", row[0]):
+            mapped[bibtype] = row[1]
+    assert mapped == dict(TYPE_MAP)
