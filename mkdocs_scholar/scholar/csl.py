@@ -248,7 +248,20 @@ def _finish_html(text: str, et_al: _EtAl | None = None) -> str:
     become tags, escaped characters entities, and URLs and DOIs links."""
     if ET_AL in text:
         text = _resolve_et_al(text, et_al or _EtAl("et al.", "and"))
-    return linkify(markers_to_tags(text))
+    return linkify(_merge_periods(markers_to_tags(text)))
+
+
+# A style's period after a field that already ends in "?", "!" or "." ("Ask what you can do for TUG!.",
+# "F.R.S..") is dropped, as biblatex and citeproc-js drop it; an ellipsis, math and code are left alone.
+_PERIOD_AFTER_PUNCTUATION_RE = re.compile(r"((?<!\.)[?!.])((?:</[^>]+>)*)\.(?!\.)")
+_VERBATIM_SPAN_RE = re.compile(r'(<span class="arithmatex">.*?</span>|<code>.*?</code>)', re.S)
+
+
+def _merge_periods(text: str) -> str:
+    if ".." not in text and "?." not in text and "!." not in text and "</" not in text:
+        return text
+    pieces = _VERBATIM_SPAN_RE.split(text)
+    return "".join(p if i % 2 else _PERIOD_AFTER_PUNCTUATION_RE.sub(r"\1\2", p) for i, p in enumerate(pieces))
 
 
 def _resolve_et_al(text: str, et_al: _EtAl) -> str:

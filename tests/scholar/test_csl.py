@@ -97,3 +97,14 @@ def test_an_entry_inside_markdown_text_comes_out_unchanged() -> None:
     assert "<em>" not in html and "<code>" not in html and "<a " not in html
     assert "*a* and _b_" in html.replace("&#42;", "*").replace("&#95;", "_")
     assert "&#92;(a&#95;1&#94;2&#92;)" in html
+
+
+def test_no_period_after_a_title_that_ends_in_punctuation() -> None:
+    # TUGboat: "Ask not what TUG can do for you, ask what you can do for TUG!" — APA adds a period after
+    # the title; biblatex (and citeproc-js) print none after "!", "?" or a period
+    out = _entry(_article(title="Ask what you can do for {TUG}!"))
+    assert "for TUG! " in out and "TUG!." not in out
+    assert "Esq. F.R.S. " in _entry(_article(title="The late Charles Babbage Esq. F.R.S."))
+    # an ellipsis and math keep their dots
+    assert "And so on... " in _entry(_article(title="And so on..."))
+    assert "x&#95;1..x&#95;n" in _entry(_article(title="On $x_1..x_n$."))
