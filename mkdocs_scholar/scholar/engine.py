@@ -763,8 +763,8 @@ def _sort_value(entry: BibEntry, name: str) -> tuple:
 
 
 _TAG_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9-]*$")
-# a numeric label as csl.py sets it apart, up to the start of the entry's text
 _FINAL_PERIOD_RE = re.compile(r"\.((?:</[^>]+>)*)$")
+# a numeric label as csl.py sets it apart, up to the start of the entry's text
 _LEFT_MARGIN_RE = re.compile(r'<span class="csl-left-margin">.*?</span> <span class="csl-right-inline">')
 
 
