@@ -1,15 +1,16 @@
 """LaTeX field text -> "rich text": the step between BibTeX loading and CSL formatting.
 
 ``bibtex.py`` hands over raw LaTeX field values; ``csl_json.py`` runs the text fields through
-:func:`latex_to_rich` before they reach the CSL formatter, which turns the result into HTML with
-:func:`rich_to_html` (or into plain text, for sorting and ids, with :func:`rich_to_plain`).
+:func:`latex_to_rich` before they reach the CSL formatter (``csl.py``), which turns the markers into HTML
+(:func:`rich_to_html` does the same outside a formatter; :func:`rich_to_plain` drops them, for sorting,
+ids and names).
 
 Rich text is plain Unicode (not HTML-escaped) plus private-use marker characters, in balanced pairs:
 
-=====================  ===================  =====================================================
+=====================  ===================  ================================================================
 markers                meaning              from
-=====================  ===================  =====================================================
-``U+E000 … U+E001``    case-protected span  ``{GAN}`` in a title, and every math span
+=====================  ===================  ================================================================
+``U+E000 … U+E001``    case-protected span  ``{GAN}``, braced macro arguments (BibTeX's rule), math, code
 ``U+E002 … U+E003``    italic               ``\\emph``, ``\\textit``, ``{\\it …}``, ``{\\em …}``, ``{\\sl …}``
 ``U+E004 … U+E005``    bold                 ``\\textbf``, ``{\\bf …}``
 ``U+E006 … U+E007``    small caps           ``\\textsc``, ``{\\sc …}``
@@ -17,7 +18,7 @@ markers                meaning              from
 ``U+E00A … U+E00B``    subscript            ``\\textsubscript``
 ``U+E00C … U+E00D``    typewriter (code)    ``\\texttt``, ``{\\tt …}``, TUGboat's ``\\cs{x}``, ``\\macro{x}``
 ``U+E00E … U+E00F``    math                 ``$…$``, ``\\(…\\)``, ``$$…$$``, ``\\[…\\]``, math environments
-=====================  ===================  =====================================================
+=====================  ===================  ================================================================
 
 Math keeps its TeX source: ``$…$``/``\\(…\\)`` become ``\\(…\\)`` and ``$$…$$``/``\\[…\\]`` become
 ``\\[…\\]``, inside math markers (which become ``<span class="arithmatex">``, the element the MathJax
@@ -30,8 +31,10 @@ Two more private-use characters are reserved here so that one module lists them 
 ``U+E013``). Any of these typed in a .bib file is dropped.
 
 The decoding itself is pylatexenc's (accents, special letters, ligatures); this module only adds the
-macros bibliographies use (logos, biblatex and TUGboat macros) and the marker handling. Unknown macros
-are dropped with their arguments kept, and reported by :func:`latex_to_rich_report`.
+macros bibliographies use (logos, biblatex and TUGboat macros) and the marker handling. Quotes are TeX's:
+a ``'`` prints ’ and a backquote ‘ (``Don't`` is "Don’t"), as the fonts TeX uses print them. Unknown macros
+are dropped with their arguments kept, and reported by :func:`latex_to_rich_report`; the build finds
+them beforehand with :func:`unknown_macros`, a scan that needs no conversion.
 """
 
 from __future__ import annotations
