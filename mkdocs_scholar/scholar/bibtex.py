@@ -36,7 +36,6 @@ from pybtex.utils import CaseInsensitiveDict
 from .errors import ScholarError
 
 __all__ = [
-    "KNOWN_TYPES",
     "PERSON_FIELDS",
     "BibEntry",
     "BibFile",
@@ -71,18 +70,6 @@ PERSON_FIELDS: frozenset[str] = frozenset(
 )
 
 
-#: Entry types of BibTeX and biblatex (biblatex manual, "Entry Types", with its aliases and the types it
-#: lists as unsupported but known); any other type is formatted as a plain document, with an issue.
-KNOWN_TYPES: frozenset[str] = frozenset(
-    """article book mvbook inbook bookinbook suppbook booklet collection mvcollection incollection
-    suppcollection dataset manual misc online patent periodical suppperiodical proceedings mvproceedings
-    inproceedings reference mvreference inreference report set software thesis unpublished xdata
-    conference electronic mastersthesis phdthesis techreport www artwork audio bibnote commentary image
-    jurisdiction legislation legal letter movie music performance review standard video customa customb
-    customc customd custome customf""".split()
-)
-
-
 @dataclass
 class BibIssue:
     """A problem found in a .bib file, reported as a warning by the caller."""
@@ -109,6 +96,10 @@ class BibEntry:
     persons: dict[str, list[str]]  # "author"/"editor"/… -> names as written (raw LaTeX), in order
     line: int  # 1-based line where the entry starts in the file
     source: str  # the raw BibTeX text of the entry as written in the file
+    # biblatex's `related` and `entryset` keys, linked to the entries of the same file they name (in
+    # their order; keys not in the file are left out, with an issue). Not compared: they may form cycles.
+    related: list[BibEntry] = field(default_factory=list, repr=False, compare=False)
+    members: list[BibEntry] = field(default_factory=list, repr=False, compare=False)
 
 
 @dataclass
@@ -298,6 +289,7 @@ class _Loader:
         self.macros = CaseInsensitiveDict(month_names)
         # lower-case macro name -> (name as first written, line, key) of its first use
         self.undefined_first: dict[str, tuple[str, int, str | None]] = {}
+        self.undefined_uses: dict[str, int] = {}
 
     def issue(self, line: int | None, key: str | None, message: str) -> None:
         self.issues.append(BibIssue(self.label, line, key, message))
@@ -335,12 +327,15 @@ class _Loader:
             else:
                 folded[entry.key.casefold()] = entry.key
             entries[entry.key] = entry
-        for name, line, key in self.undefined_first.values():
+        for lower, (name, line, key) in self.undefined_first.items():
+            others = self.undefined_uses[lower] - 1
             self.issue(
                 line,
                 key,
-                f"undefined @string macro '{name}' "
-                f'(define it with @string{{{name} = "..."}} or quote the value)',
+                f"undefined @string macro '{name}' in entry '{key}'"
+                + (f" and {others} more use{'s' if others > 1 else ''} in this file" if others else "")
+                + f'; its name is printed in its place (define it with @string{{{name} = "..."}} or '
+                "quote the value)",
             )
         bib = BibFile(self.label, entries, self.issues, hashlib.sha256(self.text.encode("utf-8")).hexdigest())
         _apply_inheritance(bib)
@@ -368,6 +363,7 @@ class _Loader:
         elif parser.current_entry_key:
             key = parser.current_entry_key
         for name, rel_line in parser.undefined:
+            self.undefined_uses[name.lower()] = self.undefined_uses.get(name.lower(), 0) + 1
             if name.lower() not in self.undefined_first:
                 self.undefined_first[name.lower()] = (name, chunk.line + rel_line - 1, key)
         if not chunk.closed:
@@ -398,11 +394,14 @@ class _Loader:
     ) -> BibEntry:
         fields: dict[str, str] = {}
         persons: dict[str, list[str]] = {}
+        seen: dict[str, int] = {}
         for name, parts in fields_raw:
             lname = name.lower()
+            seen[lname] = seen.get(lname, 0) + 1
             if lname in fields:
+                line = _field_line(source, name, seen[lname], chunk.line)
                 self.issue(
-                    chunk.line,
+                    line,
                     key,
                     f"entry '{key}' has the field '{lname}' more than once; the first value is used "
                     "(delete the other)",
@@ -412,14 +411,17 @@ class _Loader:
             fields[lname] = value
             if lname in PERSON_FIELDS and value:
                 persons[lname] = [n.strip() for n in split_name_list(value) if n.strip()]
-        if chunk.kind not in KNOWN_TYPES:
-            self.issue(
-                chunk.line,
-                key,
-                f"unknown entry type '@{chunk.kind}' of '{key}'; it is formatted as a plain document "
-                "(use a BibTeX or biblatex type such as @article, @book, @misc)",
-            )
         return BibEntry(key, chunk.kind, fields, persons, chunk.line, source)
+
+
+def _field_line(source: str, name: str, nth: int, entry_line: int) -> int:
+    """The line of the ``nth`` ``name = …`` of an entry's source (the entry's line if not found)."""
+    found = list(re.finditer(rf"(?:^|[,{{(])\s*{re.escape(name)}\s*=", source, re.I | re.M))
+    if len(found) < nth:
+        return entry_line
+    m = found[nth - 1]
+    start = m.start() + len(m.group()) - len(m.group().lstrip(",{( \t\r\n"))
+    return entry_line + source.count("\n", 0, start)
 
 
 def _name(key: str | None) -> str:
@@ -476,6 +478,34 @@ def _apply_inheritance(bib: BibFile) -> None:
     done: set[str] = set()
     for entry in list(bib.entries.values()):
         _resolve(bib, entry, done, [])
+    for entry in bib.entries.values():
+        entry.related = _linked(bib, entry, "related")
+        entry.members = _linked(bib, entry, "entryset") if entry.type == "set" else []
+
+
+def _linked(bib: BibFile, entry: BibEntry, fname: str) -> list[BibEntry]:
+    """The entries a comma list of keys (``related``, ``entryset``) names; an issue for each missing."""
+    out = []
+    for ref in (entry.fields.get(fname) or "").split(","):
+        ref = ref.strip()
+        if not ref:
+            continue
+        target = find_key(bib, ref)
+        if target is entry:
+            continue  # an entry related to itself adds nothing
+        if target is None:
+            bib.issues.append(
+                BibIssue(
+                    bib.path,
+                    entry.line,
+                    entry.key,
+                    f"{fname} '{ref}' of entry '{entry.key}' is not in this file (add the entry '{ref}' or "
+                    f"remove it from the {fname} field)",
+                )
+            )
+            continue
+        out.append(target)
+    return out
 
 
 def _resolve(bib: BibFile, entry: BibEntry, done: set[str], stack: list[str]) -> None:

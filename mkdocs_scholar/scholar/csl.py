@@ -21,6 +21,7 @@ from citeproc.source.json import CiteProcJSON
 from citeproc.string import MixedString, NoCase, String
 
 from .errors import ScholarError
+from .latex import ET_AL, MARKER_HTML, NOCASE_CLOSE, NOCASE_OPEN
 from .paths import confined
 
 # jekyll-scholar's `--label` values and their CSL locator terms (citeproc-ruby accepts the same words).
@@ -66,59 +67,9 @@ _LABEL_ALIASES = {
     "no": "issue",
 }
 
-_NOCASE_RE = re.compile("\ue000(.*?)\ue001", re.S)
-
-# citeproc-py's HTML formatter escapes the style's own text but not the values of references, so every
-# character of a .bib value that HTML or the Markdown step after us would read as markup travels through
-# citeproc-py as a private-use marker and becomes an entity at the end (``markers_to_tags``): ``<script>``
-# stays text, and ``[x](javascript:…)`` or ``{: onclick=…}`` in a title cannot turn into a link or an
-# attribute once the page's Markdown is converted.
-_DATA_MARKERS = {
-    "&": ("\ue010", "&amp;"),
-    "<": ("\ue011", "&lt;"),
-    ">": ("\ue012", "&gt;"),
-    "[": ("\ue013", "&#91;"),
-    "]": ("\ue014", "&#93;"),
-    "{": ("\ue015", "&#123;"),
-    "}": ("\ue016", "&#125;"),
-    "*": ("\ue017", "&#42;"),
-    "_": ("\ue018", "&#95;"),
-    "`": ("\ue019", "&#96;"),
-}
-_ENCODE_DATA = str.maketrans({ch: marker for ch, (marker, _) in _DATA_MARKERS.items()})
-_DECODE_DATA = str.maketrans({marker: ch for ch, (marker, _) in _DATA_MARKERS.items()})
-_DATA_ENTITIES = {marker: entity for marker, entity in _DATA_MARKERS.values()}
-_TEXT_ENTITIES = str.maketrans({ch: entity for ch, (_, entity) in _DATA_MARKERS.items()})
-
-# Bare URLs and DOIs become links (only http(s), and DOIs through https://doi.org/). They are found in
-# the marker form: rich-text markers (\ue000-\ue00b) and an escaped '<' or '>' end a URL, escaped '&', '_',
-# '[', … may be part of it.
-_URL_CHARS = "[^\\s<>\"'\ue000-\ue00b\ue011\ue012]"
-_URL_END = "[^\\s<>\"'.,;:)\\]\ue000-\ue00b\ue011\ue012\ue014]"
-_URL_RE = re.compile(rf"(?<![\"'=>])\bhttps?://{_URL_CHARS}+{_URL_END}")
-_DOI_RE = re.compile(rf"(?<![/\w])(10\.\d{{4,9}}/{_URL_CHARS}+{_URL_END})")
-
-
-def rich_to_safe_html(text: str) -> str:
-    """Rich text (``latex.latex_to_rich``) as HTML for a page: its markers as tags, the rest escaped
-    like ``escape_text``."""
-    return markers_to_tags(text.translate(_ENCODE_DATA))
-
-
-def escape_text(text: str) -> str:
-    """Text from a .bib for HTML that the Markdown step will read: HTML and Markdown markup as entities."""
-    return text.translate(_TEXT_ENTITIES)
-
-
-def _encode_data(value: object) -> object:
-    """A CSL-JSON value with every markup character of its strings turned into a data marker."""
-    if isinstance(value, str):
-        return value.translate(_ENCODE_DATA)
-    if isinstance(value, list):
-        return [_encode_data(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _encode_data(v) for k, v in value.items()}
-    return value
+_NOCASE_RE = re.compile(f"{NOCASE_OPEN}(.*?){NOCASE_CLOSE}", re.S)
+_URL_RE = re.compile(r"(?<![\"'=>])\bhttps?://[^\s<>\"']+[^\s<>\"'.,;:)\]]")
+_DOI_RE = re.compile(r"(?<![/\w])(10\.\d{4,9}/[^\s<>\"']+[^\s<>\"'.,;:)\]])")
 
 
 @dataclass(frozen=True)
@@ -218,6 +169,7 @@ class StyleProcessor:
         self.numeric = _is_numeric(root)
         self.second_field_align = bool(bib is not None and bib.get("second-field-align"))
         self.year_suffix = bool(root.citation.get("disambiguate-add-year-suffix") == "true")
+        self._et_al = _EtAl(_term_text(root, "et-al") or "et al.", _term_text(root, "and") or "and")
 
     # -- rendering -------------------------------------------------------------------------------
     def new_bibliography(
@@ -241,7 +193,7 @@ class StyleProcessor:
                 out = layout.render_children(item)
             except Exception:  # citeproc-py raises VariableError and others on incomplete items
                 out = None
-            parts.append(_finish_html(str(out)) if out is not None else escape_text(item.key))
+            parts.append(_markdown_safe(self._finish(str(out))) if out is not None else escape_text(item.key))
         return parts
 
     def citation_affixes(self) -> tuple[str, str, str]:
@@ -269,40 +221,114 @@ class StyleProcessor:
             text = None
         if text is None:
             return escape_text(item.key)
-        out = _finish_html(str(text))
+        out = self._finish(str(text))
         if self.second_field_align:
             out = _split_label(out, keep=label)
-        return out
+        return _markdown_safe(out)
+
+    def _finish(self, text: str) -> str:
+        return _finish_html(text, self._et_al)
 
 
-def _finish_html(text: str) -> str:
-    """citeproc-py output → final HTML: URLs and DOIs become links, markers become tags and entities."""
-    return markers_to_tags(linkify(text))
+# -- finishing: citeproc-py output -> the HTML a page gets ----------------------------------------------
+#
+# Field values reach citeproc-py as rich text (latex.py): private-use markers for case protection, fonts,
+# code and math, ET_AL after a name list that ended in "and others", and the three escapes below for
+# the characters HTML gives a meaning to. citeproc-py escapes its own terms and affixes but not the
+# variables' text, so the values carry "&", "<" and ">" as markers through it, untouched by its case
+# changes, and become entities only here: no markup written in a .bib field ever reaches the page.
+_ESCAPES = {"&": "\ue011", "<": "\ue012", ">": "\ue013"}
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)
+_FINISH_TAGS = {**MARKER_HTML, "\ue011": "&amp;", "\ue012": "&lt;", "\ue013": "&gt;"}
+_FINISH_RE = re.compile("[\ue000-\ue00f\ue011-\ue013]")
 
 
-# The rich-text markers bibtex/latex put into field values (see latex.py): they pass through citeproc-py
-# untouched (private-use characters have no case and need no escaping) and become tags only here.
-_MARKER_TAGS = {
-    "\ue000": "",
-    "\ue001": "",
-    "\ue002": "<i>",
-    "\ue003": "</i>",
-    "\ue004": "<b>",
-    "\ue005": "</b>",
-    "\ue006": '<span style="font-variant:small-caps;">',
-    "\ue007": "</span>",
-    "\ue008": "<sup>",
-    "\ue009": "</sup>",
-    "\ue00a": "<sub>",
-    "\ue00b": "</sub>",
-}
-_MARKER_TAGS.update(_DATA_ENTITIES)
-_MARKER_RE = re.compile("[\ue000-\ue00b\ue010-\ue019]")
+@dataclass(frozen=True)
+class _EtAl:
+    """The locale's terms for ending a name list that was written with "and others"."""
+
+    term: str  # "et al."
+    and_term: str  # "and" (a style with and="symbol" writes "&amp;", which the pattern also takes)
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        ands = "|".join(re.escape(a) for a in ("&amp;", self.and_term) if a)
+        # what the style put between the last real name and ET_AL: a delimiter, "and"/"&", an ellipsis
+        return re.compile(
+            rf"(?P<comma>\s*[,;])?\s*(?:(?:{ands})\s+)?(?:\u2026\s*)?(?P<tags>(?:<[^>]+>)*){ET_AL}"
+            # the period the style puts after the names: "et al." already has one
+            r"(?P<close>(?:</[^>]+>)*)(?P<period>\.(?!\.))?"
+        )
+
+
+def _finish_html(text: str, et_al: _EtAl | None = None) -> str:
+    """citeproc-py output → final HTML: "and others" becomes the locale's "et al.", rich-text markers
+    become tags, escaped characters entities, and URLs and DOIs links."""
+    if ET_AL in text:
+        text = _resolve_et_al(text, et_al or _EtAl("et al.", "and"))
+    return linkify(_merge_periods(markers_to_tags(text)))
+
+
+# A style's period after a field that already ends in "?", "!" or "." ("Ask what you can do for TUG!.",
+# "F.R.S..") is dropped, as biblatex and citeproc-js drop it; an ellipsis, math and code are left alone.
+_PERIOD_AFTER_PUNCTUATION_RE = re.compile(r"((?<!\.)[?!.])((?:</[^>]+>)*)\.(?!\.)")
+_VERBATIM_SPAN_RE = re.compile(r'(<span class="arithmatex">.*?</span>|<code>.*?</code>)', re.S)
+
+
+def _merge_periods(text: str) -> str:
+    if ".." not in text and "?." not in text and "!." not in text and "</" not in text:
+        return text
+    pieces = _VERBATIM_SPAN_RE.split(text)
+    return "".join(p if i % 2 else _PERIOD_AFTER_PUNCTUATION_RE.sub(r"\1\2", p) for i, p in enumerate(pieces))
+
+
+def _resolve_et_al(text: str, et_al: _EtAl) -> str:
+    """``A, B, & ET_AL`` → ``A, B, et al.``; ``A and ET_AL`` → ``A et al.``: a name list the .bib ended
+    with "and others" ends with "et al." (biblatex's rule), whatever the style does with the last name.
+    The delimiter stays only where the style put one (CSL's delimiter-precedes-et-al "contextual")."""
+
+    def replace(m: re.Match[str]) -> str:
+        period = m.group("period") or ""
+        if period and et_al.term.endswith("."):
+            period = ""
+        return (", " if m.group("comma") else " ") + m.group("tags") + et_al.term + m.group("close") + period
+
+    text = et_al.pattern.sub(replace, text)
+    return text.replace(ET_AL, "")  # one the pattern did not reach: never shown
 
 
 def markers_to_tags(text: str) -> str:
-    """Replace rich-text markers by their tags and data markers by entities."""
-    return _MARKER_RE.sub(lambda m: _MARKER_TAGS[m.group(0)], text)
+    """Replace rich-text markers and escapes in citeproc-py's HTML by their tags and entities."""
+    return _FINISH_RE.sub(lambda m: _FINISH_TAGS[m.group(0)], text)
+
+
+# Characters that Markdown or its extensions read as markup (emphasis, code, escapes, links, arithmatex's
+# math, attribute lists …). The formatted HTML is put into the page's Markdown; where it sits inside a
+# paragraph (a citation, a {% reference %} in a list item) Markdown would act on them, so text nodes carry
+# them as character references, which Markdown leaves alone and browsers (and MathJax) read as the
+# characters themselves.
+_MARKDOWN_CHARS = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_$[]{}~^=|"})
+
+
+def rich_to_safe_html(text: str) -> str:
+    """Rich text (``latex.latex_to_rich``) as HTML for a page (a template's ``entry.*``): its markers as
+    tags, ``& < >`` as entities and Markdown's markup characters as character references."""
+    return _markdown_safe(markers_to_tags(text.translate(_ESCAPE_TABLE)))
+
+
+def escape_text(text: str) -> str:
+    """Text from a .bib for HTML that the Markdown step will read: HTML and Markdown markup as entities."""
+    return _markdown_safe(html.escape(text, quote=False))
+
+
+def _markdown_safe(text: str) -> str:
+    """Write Markdown's markup characters in the text (not the tags) of ``text`` as character references."""
+    if not any(c in text for c in "\\`*_$[]{}~^=|"):
+        return text
+    return "".join(
+        piece if piece.startswith("<") else piece.translate(_MARKDOWN_CHARS)
+        for piece in re.split(r"(<[^>]*>)", text)
+    )
 
 
 def linkify(text: str) -> str:
@@ -324,17 +350,11 @@ def linkify(text: str) -> str:
         if inside_a or not piece:
             out.append(piece)
             continue
-        piece = _URL_RE.sub(lambda m: _link(m.group(0), m.group(0)), piece)
+        piece = _URL_RE.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', piece)
         if "<a " not in piece:
-            piece = _DOI_RE.sub(lambda m: _link("https://doi.org/" + m.group(1), m.group(1)), piece)
+            piece = _DOI_RE.sub(lambda m: f'<a href="https://doi.org/{m.group(1)}">{m.group(1)}</a>', piece)
         out.append(piece)
     return "".join(out)
-
-
-def _link(url: str, text: str) -> str:
-    """A link to an http(s) URL found in formatted text (data markers decoded, then escaped)."""
-    url = url.translate(_DECODE_DATA)
-    return f'<a href="{html.escape(url)}">{escape_text(text.translate(_DECODE_DATA))}</a>'
 
 
 _LABEL_RE = re.compile(r"^(\s*(?:<[^>]+>)*\s*[\[(]?\d+[\].)]?(?:</[^>]+>)*)\s*(.*)$", re.S)
@@ -349,6 +369,20 @@ def _split_label(text: str, *, keep: bool = True) -> str:
         return m.group(2)
     label, text = m.group(1), m.group(2)
     return f'<span class="csl-left-margin">{label}</span> <span class="csl-right-inline">{text}</span>'
+
+
+def _term_text(root: object, name: str) -> str:
+    """A locale term's text as the style's locale gives it ("" if none); escaped as citeproc-py escapes
+    the terms it prints."""
+    try:
+        term = root.get_term(name)  # type: ignore[attr-defined]
+    except (IndexError, AttributeError):
+        return ""
+    if term is None:
+        return ""
+    single = term.find("cs:single", term.nsmap)
+    text = single.text if single is not None else term.text
+    return html.escape(text or "", quote=False)
 
 
 def _is_numeric(root: object) -> bool:
@@ -397,12 +431,11 @@ def make_reference(item: Mapping[str, object]) -> Reference:
     for name, value in item.items():
         if name in ("id", "type", "key"):
             continue
-        value = _encode_data(value)
         py = name.replace("-", "_")
         if py == "shortTitle":
             py = "title_short"
         if isinstance(value, list) and value and isinstance(value[0], dict) and name not in ("issued",):
-            value = source.parse_names(value)
+            value = source.parse_names([_escaped_name(n) for n in value])
         elif isinstance(value, dict):
             value = source.parse_date(value)
             if value is None:
@@ -416,17 +449,47 @@ def make_reference(item: Mapping[str, object]) -> Reference:
 
 
 def _rich_string(text: str) -> MixedString:
+    """Rich text → citeproc-py's string: case-protected spans become ``NoCase``; ``&<>`` are escaped."""
+    text = text.translate(_ESCAPE_TABLE)
     out = MixedString()
     end = 0
-    for m in _NOCASE_RE.finditer(text):
-        if m.start() > end:
-            out += String(text[end : m.start()])
-        if m.group(1):
-            out += NoCase(m.group(1))
-        end = m.end()
+    for start, stop in _nocase_words(text):
+        if start > end:
+            out += String(text[end:start])
+        inner = text[start:stop].replace(NOCASE_OPEN, "").replace(NOCASE_CLOSE, "")
+        if inner:
+            out += NoCase(inner)
+        end = stop
     if end < len(text):
         out += String(text[end:])
     return out
+
+
+def _nocase_words(text: str) -> list[tuple[int, int]]:
+    """The case-protected spans of ``text``, each widened to whole words, overlapping ones merged.
+
+    citeproc-py's title and sentence case split the text into words part by part and join the words with
+    spaces: a protected span inside a word ("{GAN}s", "\\emph{Nature}:") would come out split ("GAN s").
+    The rest of a word whose part is protected keeps its case too (BibTeX would change it: a small loss).
+    """
+    spans: list[tuple[int, int]] = []
+    for m in _NOCASE_RE.finditer(text):
+        start, stop = m.start(), m.end()
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        while stop < len(text) and not text[stop].isspace():
+            stop += 1
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(stop, spans[-1][1]))
+        else:
+            spans.append((start, stop))
+    return spans
+
+
+def _escaped_name(name: object) -> object:
+    if not isinstance(name, dict):
+        return name
+    return {k: v.translate(_ESCAPE_TABLE) if isinstance(v, str) else v for k, v in name.items()}
 
 
 _LEADING_LABEL_RE = re.compile(r"^(?P<label>[A-Za-z]+)\.?\s+(?P<rest>\S.*)$")
@@ -447,5 +510,5 @@ def citation_item(key: str, *, locator: str | None = None, label: str | None = N
         if term not in LOCATOR_LABELS:
             term = "page"
         # The locator is text from the page; citeproc-py prints it as it is, so it travels escaped too.
-        return CitationItem(key, locator=Locator(term, locator.translate(_ENCODE_DATA)))
+        return CitationItem(key, locator=Locator(term, locator.translate(_ESCAPE_TABLE)))
     return CitationItem(key)

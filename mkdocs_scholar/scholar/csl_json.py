@@ -18,10 +18,19 @@ from types import MappingProxyType
 import pybtex.errors
 from pybtex.database import Person
 
-from .bibtex import BibEntry
-from .latex import latex_to_rich, rich_to_plain
+from .bibtex import PERSON_FIELDS, BibEntry, BibFile, BibIssue
+from .latex import ET_AL, latex_to_rich, rich_to_plain, unknown_macros
 
-__all__ = ["NAME_FIELDS", "TYPE_MAP", "entry_to_csl", "parse_date", "parse_name"]
+__all__ = [
+    "NAME_FIELDS",
+    "SHOWN_FIELDS",
+    "TYPE_MAP",
+    "check_bib",
+    "entry_to_csl",
+    "parse_date",
+    "parse_name",
+    "parse_names",
+]
 
 #: BibTeX/biblatex entry type -> CSL type (types not listed become "document").
 TYPE_MAP: Mapping[str, str] = MappingProxyType(
@@ -110,6 +119,50 @@ _THESIS_GENRES: Mapping[str, str] = MappingProxyType(
         "patreqfr": "French patent request",
         "patrequk": "British patent request",
         "patrequs": "U.S. patent request",
+    }
+)
+
+#: The fields whose text ``entry_to_csl`` decodes for a style to print (the rest are identifiers, URLs,
+#: or notes for the .bib's own maintainer, such as Beebe's ``bibsource`` and ``acknowledgement``).
+SHOWN_FIELDS: frozenset[str] = (
+    frozenset(
+        """
+    title subtitle titleaddon shorttitle journaltitle journal journalsubtitle booktitle booksubtitle
+    booktitleaddon maintitle mainsubtitle maintitleaddon series eventtitle eventtitleaddon venue volume
+    volumes number issue pages pagetotal chapter edition version publisher school institution
+    organization location address howpublished type pubstate note addendum abstract keywords language
+    eprinttype archiveprefix date year month day urldate eventdate origdate relatedstring
+    """.split()
+    )
+    | PERSON_FIELDS
+)
+
+# biblatex's localisation keys that a field may hold instead of text (english.lbx, long forms)
+_BIBSTRINGS: Mapping[str, str] = MappingProxyType(
+    {
+        "newseries": "new series",
+        "oldseries": "old series",
+        "inpress": "in press",
+        "inpreparation": "in preparation",
+        "forthcoming": "forthcoming",
+        "submitted": "submitted",
+        "prepublished": "pre-published",
+    }
+)
+# `relatedtype` -> how biblatex introduces the related entries (english.lbx, long forms)
+_RELATED_TYPES: Mapping[str, str] = MappingProxyType(
+    {
+        "bytranslator": "Translated as",
+        "multivolume": "Volumes",
+        "origpubas": "Originally published as",
+        "origpubin": "Originally published in",
+        "reprintas": "Reprinted as",
+        "reprintfrom": "Reprinted from",
+        "reprintof": "Reprint of",
+        "reviewof": "Review of",
+        "translationas": "Translated as",
+        "translationfrom": "Translated from",
+        "translationof": "Translation of",
     }
 )
 
@@ -224,7 +277,7 @@ def entry_to_csl(entry: BibEntry) -> dict:
 
     # -- names
     for field_name, var in NAME_FIELDS.items():
-        names = [n for n in (parse_name(raw) for raw in entry.persons.get(field_name, [])) if n]
+        names = parse_names(entry.persons.get(field_name, []))
         if names:
             item[var] = names
 
@@ -244,7 +297,7 @@ def entry_to_csl(entry: BibEntry) -> dict:
     if main and item.get("container-title") != main and csl_type not in _ARTICLE_TYPES:
         # a volume of a multi-volume work whose container is already taken: the main title is the series
         put("collection-title", main)
-    put("collection-title", text("series"))
+    put("collection-title", _series(f.get("series")) or text("series"))
     put("event", _joined(text("eventtitle"), text("eventtitleaddon")))
     put("event-place", text("venue"))
 
@@ -278,7 +331,8 @@ def entry_to_csl(entry: BibEntry) -> dict:
         howpublished = None
     genre = _genre(entry)
     put("genre", genre)
-    put("status", text("pubstate"))
+    pubstate = (f.get("pubstate") or "").strip()
+    put("status", _BIBSTRINGS.get(pubstate.lower()) or text("pubstate"))
 
     # -- identifiers and links
     doi = f.get("doi")
@@ -306,7 +360,7 @@ def entry_to_csl(entry: BibEntry) -> dict:
                 item[var] = parsed
 
     # -- notes
-    put("note", _joined(text("note"), howpublished, text("addendum"), sep=". "))
+    put("note", _joined(text("note"), howpublished, text("addendum"), _related_note(entry), sep=". "))
     put("abstract", text("abstract"))
     put("keyword", text("keywords"))
     language = plain("language")
@@ -314,6 +368,65 @@ def entry_to_csl(entry: BibEntry) -> dict:
         language = _LANGIDS.get(f["langid"].strip().lower())
     put("language", language)
     return item
+
+
+def check_bib(bib: BibFile) -> list[BibIssue]:
+    """What the mapping to CSL cannot do faithfully, as issues: entry types it does not know (shown as
+    "document") and LaTeX macros it does not know (dropped, their argument printed), one issue per type
+    or macro and file, naming the first entry that uses it and how many more do.
+
+    A scan of the raw fields, without decoding them: cheap enough for every build.
+    """
+    types: dict[str, list[BibEntry]] = {}
+    macros: dict[str, list[BibEntry]] = {}
+    for entry in bib.entries.values():
+        if entry.type not in TYPE_MAP:
+            types.setdefault(entry.type, []).append(entry)
+        for name, value in entry.fields.items():
+            if name in SHOWN_FIELDS and "\\" in value:
+                for macro in unknown_macros(value):
+                    users = macros.setdefault(macro, [])
+                    if not users or users[-1] is not entry:
+                        users.append(entry)
+    issues = []
+    for type_name, users in types.items():
+        issues.append(
+            BibIssue(
+                bib.path,
+                users[0].line,
+                users[0].key,
+                f"unknown entry type '@{type_name}' of entry '{users[0].key}'{_more(users)}; it is formatted "
+                "as a plain document (use a BibTeX or biblatex type such as @misc or @report)",
+            )
+        )
+    for macro, users in macros.items():
+        issues.append(
+            BibIssue(
+                bib.path,
+                users[0].line,
+                users[0].key,
+                f"unknown LaTeX macro \\{macro} in entry '{users[0].key}'{_more(users)}; it is left out and "
+                "its argument printed as it is (write in the .bib file the text the macro stands for)",
+            )
+        )
+    return sorted(issues, key=lambda i: i.line or 0)
+
+
+def _more(users: list[BibEntry]) -> str:
+    others = len(users) - 1
+    return f" and {others} more entr{'ies' if others > 1 else 'y'} in this file" if others else ""
+
+
+def parse_names(raws: list[str]) -> list[dict]:
+    """A name list as written (``persons`` of a BibEntry) -> CSL names.
+
+    A list that ends in ``and others`` ends with ``{"literal": ET_AL}``: the formatter prints the names
+    the style shows and then the locale's "et al." (``csl.py``), as biblatex does for "and others".
+    """
+    names = [n for n in (parse_name(raw) for raw in raws) if n]
+    if names and raws and raws[-1].strip().lower() == "others":
+        names.append({"literal": ET_AL})
+    return names
 
 
 def parse_name(raw: str) -> dict | None:
@@ -417,6 +530,38 @@ def _joined(*parts: str | None, sep: str = ": ") -> str | None:
         else:
             out = f"{out}{sep}{part}"
     return out or None
+
+
+def _series(value: str | None) -> str | None:
+    """A ``series`` that is a localisation key or a number: "new series", "3rd series" (biblatex prints
+    an integer series as an ordinal followed by "series")."""
+    value = (value or "").strip()
+    if value.isdigit():
+        n = int(value)
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return f"{n}{suffix} series"
+    return _BIBSTRINGS.get(value.lower()) if value.lower() in ("newseries", "oldseries") else None
+
+
+def _related_note(entry: BibEntry) -> str | None:
+    """biblatex's ``related`` entries as a sentence: "Translation of: Les rites de passage (1909)"."""
+    if not entry.related:
+        return None
+    kind = (entry.fields.get("relatedtype") or "").strip().lower()
+    intro = latex_to_rich(entry.fields.get("relatedstring") or "") or _RELATED_TYPES.get(kind, "Related")
+    works = []
+    for other in entry.related:
+        title = _joined(
+            latex_to_rich(other.fields.get("title") or ""), latex_to_rich(other.fields.get("subtitle") or "")
+        )
+        issued = _issued(other)
+        year = issued["date-parts"][0][0] if issued and "date-parts" in issued else None
+        if title:
+            works.append(f"{title} ({year})" if year else title)
+    if not works:
+        return None
+    intro = intro[:1].upper() + intro[1:]
+    return f"{intro}: {'; '.join(works)}"
 
 
 def _raw_url(value: str) -> str:

@@ -24,7 +24,7 @@ from citeproc.source import Reference
 
 from . import csl
 from .bibtex import BibEntry, BibFile, load_bib_file, parse_bib_text
-from .csl_json import entry_to_csl
+from .csl_json import check_bib, entry_to_csl
 from .errors import Problem, ScholarError
 from .latex import latex_to_rich
 from .options import TagOptions, split_list
@@ -53,6 +53,8 @@ class LoadedBib:
     def __post_init__(self) -> None:
         for key in self.file.entries:
             self.lower.setdefault(key.lower(), key)
+        # what CSL cannot show as written (unknown types and LaTeX macros): reported with the file's issues
+        self.file.issues.extend(check_bib(self.file))
 
     def find(self, key: str) -> str | None:
         """The key as written in the file, matched exactly first, then ignoring case (as BibTeX does)."""
@@ -622,6 +624,18 @@ class _FormatContext:
     def _source(self, proc: csl.StyleProcessor, segment: int) -> dict[str, Reference]:
         return self._sources[(id(proc), segment)]
 
+    def _ensure(
+        self, proc: csl.StyleProcessor, segment: int, bibs: list[LoadedBib], keys: Iterable[str]
+    ) -> dict[str, Reference]:
+        """The (style, segment) source, with references for ``keys`` added (the members of a @set)."""
+        source = self._sources.setdefault((id(proc), segment), {})
+        for key in keys:
+            if key.lower() not in source:
+                hit = self.state._find(bibs, key)
+                if hit is not None:
+                    source[key.lower()] = hit[1].reference(hit[0])
+        return source
+
     def _citeproc_bib(self, proc: csl.StyleProcessor, segment: int, source: dict[str, Reference]):
         key = (id(proc), segment)
         bib = self._bibs.get(key)
@@ -647,6 +661,10 @@ class _FormatContext:
             bib = _without_authors(proc, bib, source, request.keys)
         parts = proc.citation_parts(bib, items)
         prefix, delimiter, suffix = proc.citation_affixes()
+        parts = [
+            self._cite_set(proc, bib, request, key, part, delimiter)
+            for key, part in zip(request.keys, parts, strict=True)
+        ]
         cls = html.escape(s.cite_class)
         links = []
         for key, part in zip(request.keys, parts, strict=True):
@@ -680,6 +698,7 @@ class _FormatContext:
             hit = self.state._find(request.bibs, key)
             entry = hit[1].entry(hit[0]) if hit else None
             text = self._entry_text(proc, bib, key, entry, request)
+            text = self._set_members(proc, request, key, text)
             anchor = self.state.unique_id(key, opts.prefix)
             reference = f'<{tag} id="{html.escape(anchor)}">{text}</{tag}>'
             if template is not None and self.state.template_renderer is not None:
@@ -754,6 +773,39 @@ class _FormatContext:
             label = html.escape(labels[sort_key], quote=False)
             out.append(f'<{head} class="{cls}">{label}</{head}>\n{inner}')
         return "\n".join(out)
+
+    def _cite_set(
+        self, proc: csl.StyleProcessor, bib: Any, request: _Cite, key: str, part: str, delimiter: str
+    ) -> str:
+        """A biblatex @set is cited as its members ("Glashow, 1961; Weinberg, 1967"), except in a numeric
+        style, where the set has its own number."""
+        hit = self.state._find(request.bibs, key)
+        members = [m.key for m in hit[1].entry(hit[0]).members] if hit else []
+        if not members or proc.numeric:
+            return part
+        self._ensure(proc, request.segment, request.bibs, members)
+        return delimiter.join(proc.citation_parts(bib, [csl.citation_item(m) for m in members]))
+
+    def _set_members(self, proc: csl.StyleProcessor, request: _Bibliography, key: str, text: str) -> str:
+        """A biblatex @set prints its members one after another, separated by semicolons (its own
+        fields are only the list of members); a numeric label stays the set's own."""
+        hit = self.state._find(request.bibs, key)
+        members = [m.key for m in hit[1].entry(hit[0]).members] if hit else []
+        if not members:
+            return text
+        source = self._ensure(proc, request.segment, request.bibs, members)
+        alone = proc.new_bibliography(source, [m.lower() for m in members])
+        parts = [proc.bibliography_entry(alone, csl.citation_item(m), label=False) for m in members]
+        # "A. Glashow, …, 1961; S. Weinberg, …": the semicolon replaces each member's final period
+        joined = "; ".join([_FINAL_PERIOD_RE.sub(r"\1", part) for part in parts[:-1]] + parts[-1:])
+        label = _LEFT_MARGIN_RE.match(text)
+        if label:
+            return label.group(0) + joined + "</span>"
+        if request.numbered and proc.second_field_align:  # the set's own text was its label alone
+            return (
+                f'<span class="csl-left-margin">{text}</span> <span class="csl-right-inline">{joined}</span>'
+            )
+        return joined
 
     def _template(self, opts: TagOptions, request: _Bibliography) -> str | None:
         source = opts.template or self.settings.bibliography_template
@@ -1030,6 +1082,9 @@ def _sort_value(entry: BibEntry, name: str) -> tuple:
 
 
 _TAG_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9-]*$")
+_FINAL_PERIOD_RE = re.compile(r"\.((?:</[^>]+>)*)$")
+# a numeric label as csl.py sets it apart, up to the start of the entry's text
+_LEFT_MARGIN_RE = re.compile(r'<span class="csl-left-margin">.*?</span> <span class="csl-right-inline">')
 
 
 def _safe_tag(name: str, default: str) -> str:

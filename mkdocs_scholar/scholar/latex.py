@@ -1,28 +1,40 @@
 """LaTeX field text -> "rich text": the step between BibTeX loading and CSL formatting.
 
 ``bibtex.py`` hands over raw LaTeX field values; ``csl_json.py`` runs the text fields through
-:func:`latex_to_rich` before they reach the CSL formatter, which turns the result into HTML with
-:func:`rich_to_html` (or into plain text, for sorting and ids, with :func:`rich_to_plain`).
+:func:`latex_to_rich` before they reach the CSL formatter (``csl.py``), which turns the markers into HTML
+(:func:`rich_to_html` does the same outside a formatter; :func:`rich_to_plain` drops them, for sorting,
+ids and names).
 
 Rich text is plain Unicode (not HTML-escaped) plus private-use marker characters, in balanced pairs:
 
-=====================  ===================  =====================================================
+=====================  ===================  ================================================================
 markers                meaning              from
-=====================  ===================  =====================================================
-``U+E000 … U+E001``    case-protected span  ``{GAN}`` in a title, and every math span
+=====================  ===================  ================================================================
+``U+E000 … U+E001``    case-protected span  ``{GAN}``, braced macro arguments (BibTeX's rule), math, code
 ``U+E002 … U+E003``    italic               ``\\emph``, ``\\textit``, ``{\\it …}``, ``{\\em …}``, ``{\\sl …}``
 ``U+E004 … U+E005``    bold                 ``\\textbf``, ``{\\bf …}``
 ``U+E006 … U+E007``    small caps           ``\\textsc``, ``{\\sc …}``
 ``U+E008 … U+E009``    superscript          ``\\textsuperscript``
 ``U+E00A … U+E00B``    subscript            ``\\textsubscript``
-=====================  ===================  =====================================================
+``U+E00C … U+E00D``    typewriter (code)    ``\\texttt``, ``{\\tt …}``, TUGboat's ``\\cs{x}``, ``\\macro{x}``
+``U+E00E … U+E00F``    math                 ``$…$``, ``\\(…\\)``, ``$$…$$``, ``\\[…\\]``, math environments
+=====================  ===================  ================================================================
 
 Math keeps its TeX source: ``$…$``/``\\(…\\)`` become ``\\(…\\)`` and ``$$…$$``/``\\[…\\]`` become
-``\\[…\\]``, always inside case-protection markers, so that MathJax/KaTeX can render it later.
+``\\[…\\]``, inside math markers (which become ``<span class="arithmatex">``, the element the MathJax
+loader typesets) inside case-protection markers. Typewriter text is case-protected too: it is a name
+(``\\cs{starttext}`` prints ``\\starttext``), and changing its case changes what it names.
+
+Two more private-use characters are reserved here so that one module lists them all: ``ET_AL``
+(``U+E010``), the name ``csl_json`` puts after the names of an ``and others`` list, and the three that
+``csl.py`` uses to carry ``&``, ``<`` and ``>`` of field values through the CSL formatter (``U+E011`` …
+``U+E013``). Any of these typed in a .bib file is dropped.
 
 The decoding itself is pylatexenc's (accents, special letters, ligatures); this module only adds the
-macros bibliographies use (logos, biblatex and TUGboat macros) and the marker handling. Unknown macros
-are dropped with their arguments kept, and reported by :func:`latex_to_rich_report`.
+macros bibliographies use (logos, biblatex and TUGboat macros) and the marker handling. Quotes are TeX's:
+a ``'`` prints ’ and a backquote ‘ (``Don't`` is "Don’t"), as the fonts TeX uses print them. Unknown macros
+are dropped with their arguments kept, and reported by :func:`latex_to_rich_report`; the build finds
+them beforehand with :func:`unknown_macros`, a scan that needs no conversion.
 """
 
 from __future__ import annotations
@@ -30,7 +42,7 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -60,9 +72,16 @@ __all__ = [
     "SUB_OPEN",
     "SUP_CLOSE",
     "SUP_OPEN",
+    "CODE_CLOSE",
+    "CODE_OPEN",
+    "ET_AL",
+    "MATH_CLOSE",
+    "MATH_OPEN",
+    "PRIVATE_USE_RE",
     "Marker",
     "latex_to_rich",
     "latex_to_rich_report",
+    "unknown_macros",
     "rich_to_html",
     "rich_to_plain",
 ]
@@ -79,6 +98,15 @@ SUP_OPEN = "\ue008"
 SUP_CLOSE = "\ue009"
 SUB_OPEN = "\ue00a"
 SUB_CLOSE = "\ue00b"
+CODE_OPEN = "\ue00c"
+CODE_CLOSE = "\ue00d"
+MATH_OPEN = "\ue00e"
+MATH_CLOSE = "\ue00f"
+#: stands for "and others" at the end of a name list (see ``csl_json.parse_names``)
+ET_AL = "\ue010"
+#: every private-use character the citation engine gives a meaning to (``U+E011`` … ``U+E013`` are
+#: ``csl.py``'s escapes); the engine's own placeholders (``engine.py``) start at ``U+E100``
+PRIVATE_USE_RE = re.compile("[\ue000-\ue01f]")
 
 
 @dataclass(frozen=True)
@@ -101,6 +129,9 @@ MARKERS: tuple[Marker, ...] = (
     ),
     Marker("sup", SUP_OPEN, SUP_CLOSE, "<sup>", "</sup>"),
     Marker("sub", SUB_OPEN, SUB_CLOSE, "<sub>", "</sub>"),
+    Marker("code", CODE_OPEN, CODE_CLOSE, "<code>", "</code>"),
+    # the class the MathJax loader (assets/mathjax-loader.js) and arithmatex's generic mode use
+    Marker("math", MATH_OPEN, MATH_CLOSE, '<span class="arithmatex">', "</span>"),
 )
 
 #: marker character -> HTML it becomes (``rich_to_html``)
@@ -110,8 +141,9 @@ MARKER_HTML: Mapping[str, str] = MappingProxyType(
 _OPEN_TO_CLOSE: Mapping[str, str] = MappingProxyType({m.open: m.close for m in MARKERS})
 _CLOSE_TO_OPEN: Mapping[str, str] = MappingProxyType({m.close: m.open for m in MARKERS})
 _MARKER_CHARS = frozenset(MARKER_HTML)
-_MARKER_RE = re.compile("[\ue000-\ue00b]")
+_MARKER_RE = re.compile("[\ue000-\ue00f]")
 _DROP_MARKERS = {ord(c): None for c in MARKER_HTML}
+_DROP_PRIVATE_USE = {code: None for code in range(0xE000, 0xE020)}
 
 # Only these characters make a string need the LaTeX parser; anything else is already what TeX prints
 # (apart from whitespace, which TeX collapses).
@@ -156,11 +188,23 @@ def latex_to_rich_report(text: str) -> tuple[str, list[str]]:
     """
     if not text:
         return "", []
-    if _MARKER_RE.search(text):
+    if PRIVATE_USE_RE.search(text):
         # a marker typed in the .bib would unbalance our spans
-        text = text.translate(_DROP_MARKERS)
+        text = text.translate(_DROP_PRIVATE_USE)
     rich, unknown = _convert(text)
     return rich, list(unknown)
+
+
+def unknown_macros(text: str) -> list[str]:
+    """The names of the macros in ``text`` that :func:`latex_to_rich` does not know, in order, once each.
+
+    The same answer as :func:`latex_to_rich_report` gives, without converting: a scan of the macro names
+    outside math and verbatim arguments, cheap enough to run over every field of a large file at load time.
+    """
+    if "\\" not in text:
+        return []
+    names = (m.group("name") for m in _MACRO_SCAN_RE.finditer(text) if m.group("name"))
+    return list(dict.fromkeys(name for name in names if not _is_known(name)))
 
 
 @functools.lru_cache(maxsize=8192)
@@ -296,6 +340,37 @@ _LOGOS: Mapping[str, str] = MappingProxyType(
         "mathsPIC": "mathsPIC",
         "plain": "plain",
         "Thanh": "H\u00e0n Th\u1ebf Th\u00e0nh",
+        # program and package logos of single TUGboat articles (each defined in its article's source):
+        # the name is what they print, spelled as the article prints it
+        "JTeX": "JTeX",
+        "JemTeX": "JemTeX",
+        "TeXMaG": "TeXMaG",
+        "BaSiX": "BaSiX",
+        "archiTeX": "archiTeX",
+        "LexiTeX": "LexiTeX",
+        "NexTeX": "NexTeX",
+        "XYMTeX": "XyMTeX",
+        "CONTEXT": "ConTeXt",
+        "NetBibTeX": "NetBibTeX",
+        "TeXML": "TeXML",
+        "WARMreader": "WARMreader",
+        "FDNTeX": "FDNTeX",
+        "GeX": "GeX",
+        "Xypic": "Xy-pic",
+        "MTeX": "MTeX",
+        "eOmega": "e-Omega",
+        "bibtexcpp": "BibTeX++",
+        "dvitosvg": "dvitosvg",
+        "VnTeX": "VnTeX",
+        "gmLaTeXplain": "LaTeX",
+        "AcroFLeX": "AcroFLeX",
+        "Bib": "Bib",
+        "CS": "CS",
+        "Xe": "Xe",
+        "GNU": "GNU",
+        "SC": "SC",
+        "DVItoVDU": "DVItoVDU",
+        "curve": "curve",
         "Dash": _DASH_SENTINEL,
         "slash": "/",
         # text symbols pylatexenc does not know
@@ -404,7 +479,6 @@ _ARG_MACROS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "noopsort": ("{", ""),  # BibTeX sorting trick: prints nothing
         "footnote": ("[{", " (%(2)s)"),
         "nth": ("{", _ordinal),
-        "texttt": ("{", "%(1)s"),
         "textrm": ("{", "%(1)s"),
         "textsf": ("{", "%(1)s"),
         "textup": ("{", "%(1)s"),
@@ -421,10 +495,6 @@ _ARG_MACROS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "llap": ("{", "%(1)s"),
         "smash": ("[{", "%(2)s"),
         "ensuremath": ("{", "%(1)s"),
-        "uppercase": ("{", "%(1)s"),
-        "lowercase": ("{", "%(1)s"),
-        "MakeUppercase": ("{", "%(1)s"),
-        "MakeLowercase": ("{", "%(1)s"),
         "acro": ("{", "%(1)s"),
         "acronym": ("{", "%(1)s"),
         "pkg": ("{", "%(1)s"),
@@ -434,9 +504,6 @@ _ARG_MACROS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "env": ("{", "%(1)s"),
         "option": ("{", "%(1)s"),
         "progname": ("{", "%(1)s"),
-        # TUGboat prints a control sequence name with its backslash: that is the text of the title
-        "cs": ("{", "\\%(1)s"),
-        "macro": ("{", "\\%(1)s"),
         "arabic": ("{", "%(1)s"),
         "hspace": ("*{", " "),
         "vspace": ("*{", ""),
@@ -468,8 +535,23 @@ _FORMAT_MACROS: Mapping[str, tuple[str, int, str, str]] = MappingProxyType(
         "mkbibsuperscript": ("{", 0, SUP_OPEN, SUP_CLOSE),
         "textsubscript": ("{", 0, SUB_OPEN, SUB_CLOSE),
         "mkbibsubscript": ("{", 0, SUB_OPEN, SUB_CLOSE),
+        "texttt": ("{", 0, CODE_OPEN, CODE_CLOSE),
     }
 )
+
+# TUGboat's \cs{name} and \macro{name} print the control sequence \name, backslash included, in
+# typewriter type (ltugboat.cls: \texttt{\char`\\#1}): the one place where a reader sees a backslash.
+_CONTROL_SEQUENCE_MACROS = ("cs", "macro")
+
+# Macros that change the case of their argument: TeX prints the changed text, protected from the
+# style's own case changes.
+_CASE_MACROS: Mapping[str, Callable[[str], str]] = MappingProxyType(
+    {"MakeUppercase": str.upper, "uppercase": str.upper, "MakeLowercase": str.lower, "lowercase": str.lower}
+)
+
+# Macros whose argument is not protected from the style's case changes: \autocap{x} exists to be
+# capitalised at the start of a sentence.
+_UNPROTECTED_ARGUMENTS = frozenset({"autocap"})
 
 # Font switches: they act on the rest of the enclosing group. "" means a font we do not mark
 # (typewriter, sans, roman, sizes), so the switch just disappears.
@@ -482,6 +564,8 @@ _SWITCHES: Mapping[str, tuple[str, str]] = MappingProxyType(
         "slshape": (ITALIC_OPEN, ITALIC_CLOSE),
         "slnine": (ITALIC_OPEN, ITALIC_CLOSE),
         "sltt": (ITALIC_OPEN, ITALIC_CLOSE),
+        "tt": (CODE_OPEN, CODE_CLOSE),
+        "ttfamily": (CODE_OPEN, CODE_CLOSE),
         "bf": (BOLD_OPEN, BOLD_CLOSE),
         "bfseries": (BOLD_OPEN, BOLD_CLOSE),
         "sc": (SMALLCAPS_OPEN, SMALLCAPS_CLOSE),
@@ -493,9 +577,9 @@ _SWITCHES: Mapping[str, tuple[str, str]] = MappingProxyType(
         **{
             name: ("", "")
             for name in (
-                "rm rmfamily tt ttfamily sf sffamily ssf upshape mdseries normalfont "
+                "rm rmfamily sf sffamily ssf upshape mdseries normalfont "
                 "tiny scriptsize footnotesize small normalsize large Large LARGE huge Huge "
-                "manfnt manual Abstract warmreader otr"
+                "manfnt manual Abstract warmreader otr eightrm"
             ).split()
         },
     }
@@ -607,6 +691,7 @@ def _walker_context() -> LatexContextDb:
     db = _FastSpecialsDb(latexwalker.get_default_latex_context_db())
     macros = [MacroSpec(name, argspec) for name, (argspec, _repl) in _ARG_MACROS.items()]
     macros += [MacroSpec(name, spec[0]) for name, spec in _FORMAT_MACROS.items()]
+    macros += [MacroSpec(name, "{") for name in (*_CONTROL_SEQUENCE_MACROS, *_CASE_MACROS)]
     macros += [MacroSpec(name, args_parser=_DimenArgsParser()) for name in _DIMEN_MACROS]
     macros += [MacroSpec(name, args_parser=_UrlArgsParser()) for name in _VERBATIM_MACROS]
     specials = [SpecialsSpec("'"), SpecialsSpec("`")]
@@ -630,6 +715,33 @@ def _text_context() -> LatexContextDb:
     ]
     db.add_context_category("mkdocs-scholar", macros=macros, specials=specials, prepend=True)
     return db
+
+
+# Scanning for macro names (``unknown_macros``): skip what the converter does not read as macros.
+_MACRO_SCAN_RE = re.compile(
+    r"""
+      \\[^A-Za-z@]                                   # \\, \$, \{ … : escaped characters
+    | \$\$.*?\$\$ | \$.*?(?:\$|\Z)                    # math, kept verbatim
+    | \\\(.*?(?:\\\)|\Z) | \\\[.*?(?:\\\]|\Z)
+    | \\begin\s*\{(?:math|displaymath|equation|eqnarray|align|gather|multline)\*?\}.*?\\end\s*\{[^}]*\}
+    | \\(?:url|path|nolinkurl|doi)\s*\{[^}]*\}         # verbatim arguments
+    | \\verb\*?(?P<delim>.).*?(?:(?P=delim)|\Z)
+    | %[^\n]*                                         # a comment
+    | \\(?P<name>[A-Za-z@]+)
+    """,
+    re.S | re.X,
+)
+
+
+def _is_known(name: str) -> bool:
+    return (
+        name in ("begin", "end")  # environments: the converter prints their body
+        or name in _FORMAT_MACROS
+        or name in _SWITCHES
+        or name in _CONTROL_SEQUENCE_MACROS
+        or name in _CASE_MACROS
+        or _text_context().get_macro_spec(name) is not None
+    )
 
 
 def _verbatim_text(node: latexwalker.LatexMacroNode) -> str:
@@ -666,7 +778,9 @@ class _RichConverter(LatexNodes2Text):
                     head = super().nodelist_to_text(nodelist[:i])
                     tail = self.nodelist_to_text(nodelist[i + 1 :])
                     if switch[0] and tail.strip():
-                        return head + switch[0] + tail + switch[1]
+                        tail = switch[0] + tail + switch[1]
+                        if switch[0] == CODE_OPEN:
+                            tail = NOCASE_OPEN + tail + NOCASE_CLOSE
                     return head + tail
         return super().nodelist_to_text(nodelist)
 
@@ -691,8 +805,23 @@ class _RichConverter(LatexNodes2Text):
             self._arg_groups.update(id(a) for a in node.nodeargd.argnlist if a is not None)
         fmt = _FORMAT_MACROS.get(name)
         if fmt is not None:
+            # BibTeX protects a braced argument from case changes ({Nature} in \emph{Nature} is a group)
             inner = self.node_arg_to_text(node, fmt[1])
-            return fmt[2] + inner + fmt[3] if inner.strip() else inner
+            if not inner.strip():
+                return inner
+            return _protected(fmt[2] + inner + fmt[3])
+        if name in _CONTROL_SEQUENCE_MACROS:
+            inner = self.node_arg_to_text(node, 0).strip()
+            if not inner:
+                return ""
+            return NOCASE_OPEN + CODE_OPEN + "\\" + inner + CODE_CLOSE + NOCASE_CLOSE
+        change_case = _CASE_MACROS.get(name)
+        if change_case is not None:
+            inner = self.node_arg_to_text(node, 0)
+            # math keeps its own case (\MakeUppercase leaves math alone)
+            pieces = re.split(f"({MATH_OPEN}.*?{MATH_CLOSE})", inner, flags=re.S)
+            changed = "".join(p if p.startswith(MATH_OPEN) else change_case(p) for p in pieces)
+            return _protected(changed)
         if name in _SWITCHES:
             # only reached for a switch that is an argument by itself (\textbf\it): nothing to print
             return ""
@@ -703,7 +832,7 @@ class _RichConverter(LatexNodes2Text):
                 # \JTeX, \GNU, \TeXMaG: a logo or acronym macro from the author's own style file prints,
                 # near enough, its own name; dropping it would lose a word of the title
                 return name
-            return "".join(self._groupnodecontents_to_text(a) for a in args if a is not None)
+            return "".join(_protected(self._groupnodecontents_to_text(a)) for a in args if a is not None)
         return super().macro_node_to_text(node)
 
     def apply_simplify_repl(self, node, simplify_repl, what):  # noqa: ANN001, ANN201 - pylatexenc's signature
@@ -713,6 +842,9 @@ class _RichConverter(LatexNodes2Text):
             return super().apply_simplify_repl(node, simplify_repl, what)
         args = node.nodeargd.argnlist if node.nodeargd and node.nodeargd.argnlist else []
         texts = [self._groupnodecontents_to_text(a) for a in args]
+        if node.macroname not in _UNPROTECTED_ARGUMENTS:
+            # BibTeX protects braced arguments from case changes, as any brace group at level 1
+            texts = [_protected(t) for t in texts]
         if re.search(r"(?<!%)%s", simplify_repl):
             wanted = len(re.findall(r"(?<!%)%s", simplify_repl))
             return simplify_repl % tuple((texts + [""] * wanted)[:wanted])
@@ -726,10 +858,10 @@ class _RichConverter(LatexNodes2Text):
             if inner.endswith(close):  # an unclosed "$x" has no closing delimiter to cut
                 inner = inner[: len(inner) - len(close)]
             if node.displaytype == "display":
-                return f"{NOCASE_OPEN}\\[{inner}\\]{NOCASE_CLOSE}"
-            return f"{NOCASE_OPEN}\\({inner}\\){NOCASE_CLOSE}"
+                return f"{NOCASE_OPEN}{MATH_OPEN}\\[{inner}\\]{MATH_CLOSE}{NOCASE_CLOSE}"
+            return f"{NOCASE_OPEN}{MATH_OPEN}\\({inner}\\){MATH_CLOSE}{NOCASE_CLOSE}"
         # a math environment (equation, align …): MathJax reads \begin…\end as is
-        return f"{NOCASE_OPEN}{verbatim}{NOCASE_CLOSE}"
+        return f"{NOCASE_OPEN}{MATH_OPEN}{verbatim}{MATH_CLOSE}{NOCASE_CLOSE}"
 
     def chars_node_to_text(self, node, textcol=0):  # noqa: ANN001, ANN201 - pylatexenc's signature
         # A lone brace left by tolerant parsing of unbalanced input is not text TeX would print.
@@ -737,6 +869,13 @@ class _RichConverter(LatexNodes2Text):
         if "{" in chars or "}" in chars:
             chars = chars.replace("{", "").replace("}", "")
         return chars
+
+
+def _protected(text: str) -> str:
+    """``text`` as a case-protected span, unless it is at most one character (an accent's argument)."""
+    if len(rich_to_plain(text).strip()) > 1:
+        return NOCASE_OPEN + text + NOCASE_CLOSE
+    return text
 
 
 class _MissingIsEmpty(dict):

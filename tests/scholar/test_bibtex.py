@@ -10,6 +10,7 @@ import pybtex.errors
 import pytest
 
 from mkdocs_scholar.scholar.bibtex import BibFile, find_key, load_bib_file, parse_bib_text
+from mkdocs_scholar.scholar.csl_json import check_bib
 from mkdocs_scholar.scholar.errors import ScholarError
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -75,6 +76,10 @@ def test_duplicate_field_is_an_issue_and_the_first_value_wins(tugboat: BibFile) 
     issues = [i for i in tugboat.issues if i.key == "Anonymous:TB10-3-445"]
     assert len(issues) == 1 and "'bibsource'" in issues[0].message
     assert issues[0].path == "tugboat-excerpt.bib"
+    # the line named is the second "bibsource =" of the entry (the file has the two on adjacent lines)
+    lines = (DATA / "tugboat-excerpt.bib").read_text().splitlines()
+    assert lines[issues[0].line - 1].lstrip().startswith("bibsource =")
+    assert lines[issues[0].line - 2].lstrip().startswith("bibsource =")
 
 
 def test_undefined_string_macros_give_one_issue_each_and_keep_the_entry() -> None:
@@ -87,6 +92,8 @@ def test_undefined_string_macros_give_one_issue_each_and_keep_the_entry() -> Non
     assert undefined["ack-jpl"].line == _line_of(path, "acknowledgement = ack-jpl")
     assert undefined["ack-jpl"].key == "Skillin:1974:WT"
     assert "@string{ack-jpl" in undefined["ack-jpl"].message  # says how to fix it
+    # the message names the entry (the warning line shows only file, line and message)
+    assert "in entry 'Skillin:1974:WT'" in undefined["ack-jpl"].message
     # the macro's name stands in for its value; the defined ones expand
     assert bib.entries["Anonymous:1931:MPC"].fields["acknowledgement"] == "ack-nhfb and ack-bnb"
     assert bib.entries["Skillin:1974:WT"].fields["publisher"] == "Prentice-Hall, Inc."
@@ -175,9 +182,11 @@ def test_unknown_types_comments_preambles_and_parentheses() -> None:
     assert list(bib.entries) == ["k1", "k2"]
     assert bib.entries["k1"].type == "myowntype"
     assert bib.entries["k2"].fields["title"] == "Paren (delimited)"
-    # an unknown type is kept, and said (issue 6: one message for an unknown entry type)
-    assert [(i.line, i.key) for i in bib.issues] == [(5, "k1")]
-    assert "unknown entry type '@myowntype'" in bib.issues[0].message
+    # an unknown type is kept, and said once per type and file (by the mapping to CSL, which knows the types)
+    assert bib.issues == []
+    issues = check_bib(bib)
+    assert [(i.line, i.key) for i in issues] == [(5, "k1")]
+    assert "unknown entry type '@myowntype'" in issues[0].message
 
 
 def test_empty_file() -> None:

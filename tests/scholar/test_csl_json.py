@@ -10,8 +10,17 @@ from pathlib import Path
 import pytest
 
 from mkdocs_scholar.scholar.bibtex import BibFile, load_bib_file, parse_bib_text
-from mkdocs_scholar.scholar.csl_json import TYPE_MAP, entry_to_csl, parse_date, parse_name
-from mkdocs_scholar.scholar.latex import ITALIC_CLOSE, ITALIC_OPEN, NOCASE_CLOSE, NOCASE_OPEN, rich_to_plain
+from mkdocs_scholar.scholar.csl_json import TYPE_MAP, check_bib, entry_to_csl, parse_date, parse_name
+from mkdocs_scholar.scholar.latex import (
+    ET_AL,
+    ITALIC_CLOSE,
+    ITALIC_OPEN,
+    MATH_CLOSE,
+    MATH_OPEN,
+    NOCASE_CLOSE,
+    NOCASE_OPEN,
+    rich_to_plain,
+)
 
 DATA = Path(__file__).resolve().parent / "data"
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "bib"
@@ -112,7 +121,10 @@ def test_rich_text_titles(examples: dict[str, dict]) -> None:
     assert rich_to_plain(examples["spiegelberg"]["title"]).startswith("\u201cIntention\u201d und")
     # \emph{De Anima} is italic; biblatex joins title and subtitle with a colon
     moraux = examples["moraux"]
-    assert moraux["title"].startswith(f"Le {ITALIC_OPEN}De Anima{ITALIC_CLOSE} dans la tradition grècque: ")
+    # (the argument of \emph is a brace group: protected from case changes, as BibTeX protects it)
+    assert moraux["title"].startswith(
+        f"Le {NOCASE_OPEN}{ITALIC_OPEN}De Anima{ITALIC_CLOSE}{NOCASE_CLOSE} dans la tradition grècque: "
+    )
     assert moraux["container-title"] == (
         "Aristotle on Mind and the Senses: Proceedings of the Seventh Symposium Aristotelicum"
     )
@@ -137,7 +149,9 @@ def test_names(examples: dict[str, dict]) -> None:
     assert parse_name(r"{\NTG{} {\TeX} future working group}") == {"literal": "NTG TeX future working group"}
     assert parse_name("others") is None
     item = _item("@book{k, author = {Smith, John and others}}")
-    assert item["author"] == [{"family": "Smith", "given": "John"}]
+    # "and others": the list ends with the ET_AL name, which the formatter turns into the locale's "et al."
+    assert item["author"] == [{"family": "Smith", "given": "John"}, {"literal": ET_AL}]
+    assert _item("@book{k, author = {others}}").get("author") is None
     assert parse_name("W{\\l}odek Bzyl") == {"family": "Bzyl", "given": "Włodek"}
     # an odd name is still parsed, without printing or raising
     assert parse_name("a, b, c, d") is not None
@@ -290,7 +304,9 @@ def test_beebe_entries() -> None:
     assert swanson["issue"] == "1" and swanson["page"] == "7-9"
     assert swanson["URL"] == "https://tug.org/TUGboat/tb01-1/tb01swanson.pdf"
     taylor = tug["Taylor:TB15-3-353"]
-    assert taylor["title"] == f"{NOCASE_OPEN}\\( \\varepsilon \\)-TeX & NTS: A progress report{NOCASE_CLOSE}"
+    assert taylor["title"] == (
+        f"{NOCASE_OPEN}{MATH_OPEN}\\( \\varepsilon \\){MATH_CLOSE}-TeX & NTS: A progress report{NOCASE_CLOSE}"
+    )
     typeset = load_bib_file(DATA / "typeset-excerpt.bib").entries
     skillin = entry_to_csl(typeset["Skillin:1974:WT"])
     assert skillin["author"] == [
@@ -308,3 +324,63 @@ def test_proceedings_booktitle_is_not_a_container() -> None:
     # has no container, as biblatex ignores booktitle there
     item = _item("@proceedings{p, title = {Proc. X}, booktitle = {Proc. X}, year = 1990}")
     assert item["title"] == "Proc. X" and "container-title" not in item
+
+
+def test_check_bib_reports_each_unknown_type_and_macro_once_per_file() -> None:
+    bib = parse_bib_text(
+        """@gadget{g1, title = {One}}
+@gadget{g2, title = {Two \\foo{x}}}
+@misc{m1, title = {\\foo{a} and \\foo{b} and $\\alpha$}, bibsource = {\\notshown}}
+@misc{m2, note = {\\zork}}
+""",
+        "x.bib",
+    )
+    issues = check_bib(bib)
+    assert len(issues) == 3
+
+    def about(word: str):
+        (issue,) = [i for i in issues if word in i.message]
+        return issue
+
+    gadget = about("@gadget")
+    assert (gadget.key, gadget.line) == ("g1", 1) and "and 1 more entry" in gadget.message
+    # \foo: first in g2 (line 2), then in m1 (twice, but one entry)
+    foo = about("\\foo")
+    assert (foo.key, foo.line) == ("g2", 2) and "and 1 more entry" in foo.message
+    zork = about("\\zork")
+    assert (zork.key, zork.line) == ("m2", 4) and "more" not in zork.message
+    # math is MathJax's, and bibsource is not shown: neither is reported
+    assert all("alpha" not in i.message and "notshown" not in i.message for i in issues)
+
+
+def test_biblatex_keys_in_fields_become_text() -> None:
+    # biblatex prints an integer series as an ordinal, and localisation keys in their language
+    assert _item("@article{k, series = 3}")["collection-title"] == "3rd series"
+    assert _item("@article{k, series = {newseries}}")["collection-title"] == "new series"
+    assert _item("@article{k, series = {Lecture Notes}}")["collection-title"] == "Lecture Notes"
+    assert _item("@article{k, pubstate = {inpress}}")["status"] == "in press"
+
+
+def test_related_entries_become_a_note() -> None:
+    bib = parse_bib_text(
+        """@book{orig, title = {Les rites de passage}, date = 1909}
+@book{trans, title = {The Rites of Passage}, date = 1960, related = {orig}, relatedtype = {translationof}}
+@book{doody, title = {Excerpt}, related = {orig}, relatedstring = {\\autocap{e}xcerpt in}}
+@book{lost, title = {X}, related = {nowhere}}
+""",
+        "x.bib",
+    )
+    assert entry_to_csl(bib.entries["trans"])["note"] == "Translation of: Les rites de passage (1909)"
+    assert entry_to_csl(bib.entries["doody"])["note"] == "Excerpt in: Les rites de passage (1909)"
+    assert "note" not in entry_to_csl(bib.entries["lost"])
+    assert [i.key for i in bib.issues if "related 'nowhere'" in i.message] == ["lost"]
+
+
+def test_the_readme_type_table_is_the_type_map() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| BibTeX / biblatex type | CSL type |", 1)[1].split("\n\n", 1)[0]
+    mapped = {}
+    for row in re.findall(r"^\| (.+) \| `([\w-]+)` \|$", table, re.M):
+        for bibtype in re.findall(r"`@(\w+)`", row[0]):
+            mapped[bibtype] = row[1]
+    assert mapped == dict(TYPE_MAP)

@@ -10,9 +10,13 @@ import pytest
 from mkdocs_scholar.scholar.latex import (
     BOLD_CLOSE,
     BOLD_OPEN,
+    CODE_CLOSE,
+    CODE_OPEN,
     ITALIC_CLOSE,
     ITALIC_OPEN,
     MARKERS,
+    MATH_CLOSE,
+    MATH_OPEN,
     NOCASE_CLOSE,
     NOCASE_OPEN,
     SMALLCAPS_CLOSE,
@@ -25,12 +29,14 @@ from mkdocs_scholar.scholar.latex import (
     latex_to_rich_report,
     rich_to_html,
     rich_to_plain,
+    unknown_macros,
 )
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "bib"
 DATA = Path(__file__).resolve().parent / "data"
 
 N, n = NOCASE_OPEN, NOCASE_CLOSE
+M, m = MATH_OPEN, MATH_CLOSE
 
 
 @pytest.mark.parametrize(
@@ -117,18 +123,28 @@ def test_braces_protect_case_but_accent_groups_only_decode() -> None:
     assert latex_to_rich(r"saturated {Pd-N}-heterocyclic") == f"saturated {N}Pd-N{n}-heterocyclic"
     # nested braces give one protected span (the formatter does not expect nested ones)
     assert latex_to_rich(r"{{Fixed {Point} glue}}") == f"{N}Fixed Point glue{n}"
-    # argument braces of a macro delimit, they do not protect
-    assert latex_to_rich(r"\emph{Nature}") == f"{ITALIC_OPEN}Nature{ITALIC_CLOSE}"
+    # a macro's argument is a brace group too: BibTeX protects {Nature} in \emph{Nature} from case changes
+    assert latex_to_rich(r"\emph{Nature}") == f"{N}{ITALIC_OPEN}Nature{ITALIC_CLOSE}{n}"
+    assert latex_to_rich(r"\mkbibquote{Intention} und") == f"\u201c{N}Intention{n}\u201d und"
+    # \autocap{e} exists to be capitalised at the start of a sentence: not protected
+    assert latex_to_rich(r"\autocap{e}xcerpt in") == "excerpt in"
+    # an argument of one character (an accent's, \mbox{-}) protects nothing
+    assert latex_to_rich(r"a\mbox{-}b") == "a-b"
 
 
 def test_font_commands_and_switches_become_markers() -> None:
     # jekyll-scholar printed "\textbfbold"
-    assert latex_to_rich(r"\textbf{bold}") == f"{BOLD_OPEN}bold{BOLD_CLOSE}"
-    assert latex_to_rich(r"\emph{a}\textit{b}") == f"{ITALIC_OPEN}a{ITALIC_CLOSE}{ITALIC_OPEN}b{ITALIC_CLOSE}"
-    assert latex_to_rich(r"\mkbibemph{x}") == f"{ITALIC_OPEN}x{ITALIC_CLOSE}"
-    assert latex_to_rich(r"\textsc{Smith}") == f"{SMALLCAPS_OPEN}Smith{SMALLCAPS_CLOSE}"
-    assert latex_to_rich(r"4\textsuperscript{th}") == f"4{SUP_OPEN}th{SUP_CLOSE}"
+    assert rich_to_plain(latex_to_rich(r"\textbf{bold}")) == "bold"
+    assert rich_to_html(latex_to_rich(r"\textbf{bold}")) == "<b>bold</b>"
+    assert latex_to_rich(r"\textbf{bold}") == f"{N}{BOLD_OPEN}bold{BOLD_CLOSE}{n}"
+    assert rich_to_html(latex_to_rich(r"\emph{a}\textit{b}")) == "<i>a</i><i>b</i>"
+    assert rich_to_html(latex_to_rich(r"\mkbibemph{x}")) == "<i>x</i>"
+    assert latex_to_rich(r"\textsc{Smith}") == f"{N}{SMALLCAPS_OPEN}Smith{SMALLCAPS_CLOSE}{n}"
+    assert latex_to_rich(r"4\textsuperscript{th}") == f"4{N}{SUP_OPEN}th{SUP_CLOSE}{n}"
     assert latex_to_rich(r"H\textsubscript{2}O") == f"H{SUB_OPEN}2{SUB_CLOSE}O"
+    # typewriter type is code, and protected: it names something
+    assert latex_to_rich(r"the \texttt{cweb} tool") == f"the {N}{CODE_OPEN}cweb{CODE_CLOSE}{n} tool"
+    assert rich_to_html(latex_to_rich(r"a {\tt verb} b")) == "a <code>verb</code> b"
     # a switch acts on the rest of its group: {\it A} B -> only A is italic
     assert rich_to_html(latex_to_rich(r"x {\it Les Cahiers\/} y")) == "x <i>Les Cahiers</i> y"
     assert rich_to_html(latex_to_rich(r"{\bf 12}(2)")) == "<b>12</b>(2)"
@@ -139,12 +155,18 @@ def test_font_commands_and_switches_become_markers() -> None:
 
 
 def test_math_is_kept_as_tex_source_and_protected() -> None:
-    assert latex_to_rich("$x^2$") == f"{N}\\(x^2\\){n}"
-    assert latex_to_rich(r"\(a_b\)") == f"{N}\\(a_b\\){n}"
-    assert latex_to_rich("$$E=mc^2$$") == f"{N}\\[E=mc^2\\]{n}"
-    assert latex_to_rich(r"\[\int f\]") == f"{N}\\[\\int f\\]{n}"
+    assert latex_to_rich("$x^2$") == f"{N}{M}\\(x^2\\){m}{n}"
+    assert latex_to_rich(r"\(a_b\)") == f"{N}{M}\\(a_b\\){m}{n}"
+    assert latex_to_rich("$$E=mc^2$$") == f"{N}{M}\\[E=mc^2\\]{m}{n}"
+    assert latex_to_rich(r"\[\int f\]") == f"{N}{M}\\[\\int f\\]{m}{n}"
     # inside math nothing is decoded: the braces and macros are MathJax's business
-    assert latex_to_rich(r"$\frac{a}{b}$ and \'e") == f"{N}\\(\\frac{{a}}{{b}}\\){n} and é"
+    assert latex_to_rich(r"$\frac{a}{b}$ and \'e") == f"{N}{M}\\(\\frac{{a}}{{b}}\\){m}{n} and é"
+    # the math marker becomes the element the MathJax loader typesets
+    assert rich_to_html(latex_to_rich("$a<b$")) == '<span class="arithmatex">\\(a&lt;b\\)</span>'
+    # \MakeUppercase changes the case of text, never of math
+    assert (
+        rich_to_html(latex_to_rich(r"\MakeUppercase{ab $x$}")) == 'AB <span class="arithmatex">\\(x\\)</span>'
+    )
 
 
 def test_unknown_macros_keep_their_argument_and_are_reported() -> None:
@@ -166,6 +188,10 @@ def test_printed_braces_and_backslashes_stay() -> None:
     # \{ \} print braces and \cs{x} prints "\x" in TeX (TUGboat titles about macros): that is the text
     assert rich_to_plain(latex_to_rich(r"\{{Meta\} Font}")) == "{Meta} Font"
     assert rich_to_plain(latex_to_rich(r"A tutorial on \macro{expandafter}")) == r"A tutorial on \expandafter"
+    # ltugboat.cls: \cs{x} is \texttt{\char`\\x}, the name in typewriter type, protected from case changes
+    assert (
+        latex_to_rich(r"\cs{starttext}: Practical") == f"{N}{CODE_OPEN}\\starttext{CODE_CLOSE}{n}: Practical"
+    )
 
 
 def test_markers_to_html_and_plain() -> None:
@@ -175,7 +201,16 @@ def test_markers_to_html_and_plain() -> None:
     # unbalanced markers (text cut by a style) still give well-formed HTML
     assert rich_to_html(f"{ITALIC_OPEN}a{BOLD_OPEN}b") == "<i>a<b>b</b></i>"
     assert rich_to_html(f"a{ITALIC_CLOSE}b") == "ab"
-    assert {m.name for m in MARKERS} == {"nocase", "italic", "bold", "smallcaps", "sup", "sub"}
+    assert {m.name for m in MARKERS} == {
+        "nocase",
+        "italic",
+        "bold",
+        "smallcaps",
+        "sup",
+        "sub",
+        "code",
+        "math",
+    }
 
 
 def test_markers_typed_in_the_input_are_dropped() -> None:
@@ -194,7 +229,7 @@ def test_real_titles() -> None:
         "David Salomon, <i>The Advanced TeXbook</i>"
     )
     assert latex_to_rich(r"{$ \varepsilon $-{\TeX} \& {\NTS}: A progress report}") == (
-        f"{N}\\( \\varepsilon \\)-TeX & NTS: A progress report{n}"
+        f"{N}{M}\\( \\varepsilon \\){m}-TeX & NTS: A progress report{n}"
     )
 
 
@@ -240,4 +275,30 @@ def test_broken_latex_never_raises_or_logs(latex: str, caplog: pytest.LogCapture
 
 def test_unclosed_math_keeps_its_text() -> None:
     # TeX would complain; we keep every character rather than cut one off
-    assert latex_to_rich("$unclosed math") == f"{N}\\(unclosed math\\){n}"
+    assert latex_to_rich("$unclosed math") == f"{N}{M}\\(unclosed math\\){m}{n}"
+
+
+def test_unknown_macro_scan_skips_math_verbatim_and_escapes() -> None:
+    assert unknown_macros(r"\foo{x} $\alpha$ \(\beta\) \url{a\b} \verb|\c| 50\% \\ \$ \emph{y} % \gone") == [
+        "foo"
+    ]
+    assert unknown_macros(r"\zork \foo \zork") == ["zork", "foo"]  # once each, in order
+    assert unknown_macros("no macros") == []
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sites" / "realbib" / "_bibliography"
+_SCANNED = sorted(SAMPLES.glob("*.bib")) + (sorted(CORPUS.glob("*.bib")) if CORPUS.exists() else [])
+
+
+@pytest.mark.parametrize("path", _SCANNED, ids=[f"{p.parent.name}/{p.name}" for p in _SCANNED])
+def test_the_unknown_macro_scan_agrees_with_the_converter(path: Path) -> None:
+    # the build reports unknown macros from the cheap scan, the formatter meets them in the converter:
+    # both must name the same macros, or a warning would be missing or wrong
+    from mkdocs_scholar.scholar.bibtex import load_bib_file
+
+    for entry in load_bib_file(path).entries.values():
+        for field, value in entry.fields.items():
+            if field in ("url", "doi", "bibsource", "journal-url"):
+                continue
+            converted = [u for u in latex_to_rich_report(value)[1] if u != "(unparseable LaTeX)"]
+            assert unknown_macros(value) == converted, (entry.key, field, value)
