@@ -24,6 +24,14 @@ class PluginOptions(Config):
     # Where browsers load MathJax from; a relative URL is taken from the site root
     mathjax_url = c.Type(str, default=DEFAULT_MATHJAX_URL)
 
+    # What readers see beyond jekyll-scholar's links (each on by default)
+    previews = c.Type(bool, default=True)  # the formatted entry in a popover on hover/focus of a citation
+    backlinks = c.Type(bool, default=True)  # "↩ a b" after each entry, back to its citations on the page
+    entry_links = c.Type(bool, default=True)  # DOI, URL, arXiv and `repository` files as links after entries
+    bibtex_button = c.Type(bool, default=True)  # a "BibTeX" control after entries: shows and copies the entry
+    # A page (docs-relative path, e.g. `bibliography.md`) listing every entry cited on the site; off if unset
+    site_bibliography = c.Optional(c.Type(str))
+
 
 def _jekyll_scholar_options() -> dict[str, c.Type]:
     """One typed option per jekyll-scholar key, defaulting to jekyll-scholar's default."""

@@ -5,6 +5,7 @@ on_files (+50)   Jekyll front matter translated before Material's blog plugin re
 on_nav (-100)    every page's final URL is known (the blog plugin moved posts at -50): the link map.
 on_page_markdown (+50)   the page's Liquid and citations rendered by ``render.render_page``, before any
                  other plugin sees the Markdown.
+on_env           every page has rendered: the site-wide bibliography page gets its list.
 on_serve         .bib, .csl, _includes/ and _layouts/ are watched too.
 """
 
@@ -22,11 +23,13 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import frontmatter, math
+from . import browser, frontmatter, math
 from .config import ScholarConfig
 from .render import BuildState, PageInput, SiteFacts, render_page
 from .scholar.errors import Problem, ScholarError
+from .scholar.reader import Reader, ReaderOptions, Repository
 from .scholar.settings import ScholarSettings
+from .site_bibliography import DEFAULT_PAGE, MARKER, SiteCitations
 
 log = get_plugin_logger(__name__)
 
@@ -42,11 +45,14 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         self._stage: tempfile.TemporaryDirectory | None = None
         self._line_offsets: dict[str, int] = {}
         self._page_math = False
+        self._site_citations = SiteCitations()
+        self._site_page: Page | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
         root = Path(config.config_file_path or ".").resolve().parent
+        self._site_citations, self._site_page = SiteCitations(), None
         values = {key: self.config[key] for key in ScholarSettings.keys()}
         settings, notes = ScholarSettings.from_mapping(values)
         for note in notes:
@@ -60,10 +66,21 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             author=config.site_author or "",
             extra=extra,
         )
-        self.build = BuildState(site, settings, math=self.config.math, bib_cache=type(self)._bib_cache)
+        options = ReaderOptions(
+            previews=self.config.previews,
+            backlinks=self.config.backlinks,
+            entry_links=self.config.entry_links,
+            bibtex_button=self.config.bibtex_button,
+        )
+        reader = Reader(options, Repository(Path(config.docs_dir))) if options.any else None
+        self.build = BuildState(
+            site, settings, math=self.config.math, bib_cache=type(self)._bib_cache, reader=reader
+        )
         config.markdown_extensions.append(math.MathExtension(lambda: self._page_math))
         config.extra_javascript.append(math.LOADER_PATH)
         config.extra_css.append(math.CSS_PATH)
+        if options.previews or options.bibtex_button:
+            config.extra_javascript.append(browser.SCRIPT_PATH)
         return config
 
     # Must run before Material's blog plugin (-50), which reads post front matter from disk in on_files.
@@ -75,6 +92,11 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             File.generated(config, math.LOADER_PATH, content=math.loader_script(self.config.mathjax_url))
         )
         files.append(File.generated(config, math.CSS_PATH, content=math.stylesheet()))
+        if browser.SCRIPT_PATH in config.extra_javascript:
+            files.append(File.generated(config, browser.SCRIPT_PATH, content=browser.script()))
+        site_page = self.config.site_bibliography
+        if site_page and files.get_file_from_path(site_page) is None:
+            files.append(File.generated(config, site_page, content=DEFAULT_PAGE))
         posts_dirs = _blog_post_dirs(config)
         self._line_offsets.clear()
         for file in files.documentation_pages():
@@ -121,7 +143,21 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         self._page_math = result.math
         _report(result.problems, src)
         _report(self.build.take_problems())
+        if src == self.config.site_bibliography:
+            self._site_page = page
+            return result.markdown.rstrip("\n") + f"\n\n{MARKER}\n"
+        self._site_citations.record(src, page.url, result.citations)
         return result.markdown
+
+    # After every page has rendered, before any is written: the site-wide bibliography can list them all.
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> None:
+        page = self._site_page
+        if not self.config.enabled or self.build is None or page is None or page.content is None:
+            return
+        titles = {f.src_uri: f.page.title for f in files.documentation_pages() if f.page and f.page.title}
+        listing = self._site_citations.render(self.build, page.url, titles)
+        page.content = page.content.replace(MARKER, listing, 1)
+        _report(self.build.take_problems(), page.file.src_uri)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if not self.config.enabled or self.build is None:

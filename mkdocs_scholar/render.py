@@ -28,6 +28,7 @@ from .liquid.environment import (
 )
 from .scholar.engine import CitationState, Library, LoadedBib
 from .scholar.errors import Problem
+from .scholar.reader import Reader
 from .scholar.settings import ScholarSettings
 from .tags import SCHOLAR_TAGS
 
@@ -55,6 +56,7 @@ class BuildState:
         *,
         math: str = "page",
         bib_cache: dict[str, LoadedBib] | None = None,
+        reader: Reader | None = None,
     ) -> None:
         self.site = site
         self.settings = settings
@@ -67,6 +69,7 @@ class BuildState:
             self.env.add_tag(tag)
         self.layouts_dir = site.root / "_layouts"
         self.links: dict[str, str] = {}  # docs-relative source path → site-relative URL, set by the generator
+        self.reader = reader  # previews, backlinks, entry links (None: jekyll-scholar's plain output)
 
     def is_tag(self, name: str) -> bool:
         return name in self.env.tags or name.startswith("end") and name[3:] in self.env.tags
@@ -92,6 +95,9 @@ class RenderResult:
     math: bool
     problems: list[Problem]
     cited: list[str]
+    # Keys cited in the text (cite/quote tags, not nocite), their .bib and first citation link's id:
+    # what the site-wide bibliography lists
+    citations: list[tuple[str, LoadedBib, str | None]] = field(default_factory=list)
 
 
 _BIBTEX_BLOCK_RE = re.compile(r"(\{%-?\s*bibtex\b[^%]*?-?%\})(.*?)(\{%-?\s*endbibtex\s*-?%\})", re.S)
@@ -140,6 +146,7 @@ def render_page(markdown: str, page: PageInput, build: BuildState) -> RenderResu
         template_renderer=lambda src, values, line: _render_template(build, facts, src, values, line),
         layouts_dir=build.layouts_dir,
         details_base=facts.root.rstrip("/") + "/",
+        reader=build.reader,
     )
     facts.citations = state
     variables = {
@@ -149,7 +156,7 @@ def render_page(markdown: str, page: PageInput, build: BuildState) -> RenderResu
     }
     text = build.env.render_page(protect_bibtex_blocks(source), facts, variables)
     text = resolve_link_markers(state.finish(text), facts)
-    return RenderResult(text, math, facts.problems, list(state.cited))
+    return RenderResult(text, math, facts.problems, list(state.cited), state.cited_in_text())
 
 
 def _render_template(
