@@ -657,7 +657,8 @@ class _FormatContext:
         tag = _safe_tag(s.reference_tagname, "span")
         entries = []
         for index, key in enumerate(request.keys, start=1):
-            text = proc.bibliography_entry(bib, csl.citation_item(key), label=request.numbered)
+            # Math kept from a title (\(…\)) is marked for MathJax, on any page.
+            text = mark_math(proc.bibliography_entry(bib, csl.citation_item(key), label=request.numbered))
             anchor = self.state.unique_id(key, opts.prefix)
             reference = f'<{tag} id="{html.escape(anchor)}">{text}</{tag}>'
             if self.state.reader is not None:
@@ -684,7 +685,6 @@ class _FormatContext:
         """An entry with what the reader features add after its element (links, BibTeX, backlinks)."""
         assert self.state.reader is not None
         s = self.settings
-        text = mark_math(text)
         if request.numbered:  # previews on this page show the entry as this list does
             self._entries.setdefault((id(proc), request.segment, key), text)
         hit = self.state._find(request.bibs, key)

@@ -130,7 +130,7 @@ class Reader:
     ) -> str:
         """What follows an entry's own element: links, the BibTeX block, a backlinks slot, and on the
         site-wide page the pages that cite it. ``site_root`` is the page's relative path to the site root."""
-        parts = []
+        out = ""
         if self.options.entry_links:
             links = entry_links(item or {}, self.repository.files(repository, delimiter, key), site_root)
             if links:
@@ -138,23 +138,23 @@ class Reader:
                     f'<a class="scholar-link" href="{html.escape(href)}">{html.escape(label)}</a>'
                     for label, href in links
                 )
-                parts.append(f'<span class="scholar-links">{inner}</span>')
+                out += f' <span class="scholar-links">{inner}</span>'
         if self.cited_in is not None and self.cited_in.get(key):
             pages = ", ".join(
                 f'<a href="{html.escape(p.href)}">{html.escape(p.title, quote=False)}</a>'
                 for p in self.cited_in[key]
             )
-            parts.append(f'<span class="scholar-cited-in">Cited in {pages}</span>')
+            out += f' <span class="scholar-cited-in">Cited in {pages}</span>'
         if self.options.backlinks:
-            parts.append(_SLOT.format(anchor))
+            out += _SLOT.format(anchor)  # filled with its own leading space, or with nothing
         if self.options.bibtex_button and entry is not None:
             code = markdown_proof(bibtex_text(entry, skip_fields, quotes))
-            parts.append(
-                '<details class="scholar-bibtex"><summary>BibTeX</summary>'
+            out += (
+                ' <details class="scholar-bibtex"><summary>BibTeX</summary>'
                 f'<pre><code class="language-bibtex">{code}</code></pre>'
                 '<button type="button" class="scholar-copy" hidden>Copy</button></details>'
             )
-        return " " + " ".join(parts) if parts else ""
+        return out
 
     def fill_backlinks(self, text: str, cite_ids: Mapping[str, list[str]]) -> str:
         """Put each entry's backlinks in its slot; an entry nobody on the page cites gets none."""
@@ -169,14 +169,14 @@ def backlinks_html(cite_ids: Sequence[str]) -> str:
         return ""
     if len(cite_ids) == 1:
         return (
-            '<span class="scholar-backlinks">'
+            ' <span class="scholar-backlinks">'
             f'<a href="#{html.escape(cite_ids[0])}" aria-label="Back to the citation">↩</a></span>'
         )
     links = " ".join(
         f'<a href="#{html.escape(cid)}" aria-label="Back to citation {n}">{_letters(n)}</a>'
         for n, cid in enumerate(cite_ids, start=1)
     )
-    return f'<span class="scholar-backlinks"><span aria-hidden="true">↩</span> {links}</span>'
+    return f' <span class="scholar-backlinks"><span aria-hidden="true">↩</span> {links}</span>'
 
 
 def _letters(n: int) -> str:
