@@ -200,7 +200,7 @@ def entry_links(
     out: list[tuple[str, str]] = []
     doi = str(item.get("DOI") or "").strip()
     if doi and re.match(r"^10\.\d{4,9}/\S+$", doi):
-        out.append(("DOI", "https://doi.org/" + quote(doi, safe="/:;()[]._-~+<>")))
+        out.append(("DOI", "https://doi.org/" + quote(doi, safe="/:;()[]._-~+")))
     url = str(item.get("URL") or "").strip()
     if url:
         parts = urlsplit(url)
