@@ -53,6 +53,13 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             return None
         root = Path(config.config_file_path or ".").resolve().parent
         self._site_citations, self._site_page = SiteCitations(), None
+        page = self.config.site_bibliography
+        if page and (not page.endswith(".md") or page.startswith("/") or ".." in page.split("/")):
+            log.warning(
+                f"mkdocs.yml: site_bibliography '{page}' is not a Markdown page path inside the docs folder "
+                "(such as bibliography.md); no site bibliography is made"
+            )
+            self.config.site_bibliography = None
         values = {key: self.config[key] for key in ScholarSettings.keys()}
         settings, notes = ScholarSettings.from_mapping(values)
         for note in notes:

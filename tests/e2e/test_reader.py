@@ -250,3 +250,9 @@ def test_site_bibliography_works_with_every_feature_off(all_off):
     hrefs = [a["href"] for a in soup.select(".scholar-cited-in a")]
     # no citation ids without the features: the links go to the pages
     assert hrefs and all("#" not in h for h in hrefs)
+
+
+def test_a_site_bibliography_path_outside_the_docs_folder_is_refused(tmp_path):
+    build = run_mkdocs(copy_site(READER, tmp_path / "site-src", scholar={"site_bibliography": "../out.md"}))
+    assert any("site_bibliography '../out.md'" in w for w in build.warnings), build.log
+    assert not (tmp_path / "out.md").exists() and not (build.site.parent / "out").exists()
