@@ -90,9 +90,10 @@
     var link = citation(event);
     if (link && event.pointerType !== "touch" && !link.contains(event.relatedTarget)) scheduleHide();
   });
+  /* Keyboard focus only: a tap also focuses the link, and the tap itself decides (see "click"). */
   document.addEventListener("focusin", function (event) {
     var link = citation(event);
-    if (link) show(link);
+    if (link && (lastPointer !== "touch" || link.matches(":focus-visible"))) show(link);
   });
   document.addEventListener("focusout", function (event) {
     if (citation(event)) scheduleHide();
@@ -100,17 +101,19 @@
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && current) hide();
   });
+  /* Capturing, so a first tap is stopped before Material's instant navigation (on <body>) follows it. */
   document.addEventListener("click", function (event) {
     var link = citation(event);
     if (!link) return;
     /* event.detail is 0 for a click made with the keyboard (Enter): that one always follows the link */
-    if (lastPointer === "touch" && event.detail !== 0 && current !== link) {
+    if (lastPointer === "touch" && event.detail !== 0 && (current !== link || popover.hidden)) {
       event.preventDefault(); /* first tap: preview; a second tap follows the link */
+      event.stopPropagation();
       show(link);
       return;
     }
     hide();
-  });
+  }, true);
   window.addEventListener("resize", function () { if (current) place(current, popover); });
 
   /* BibTeX: the <details> shows the entry without script; with script its Copy button appears. */

@@ -371,6 +371,34 @@ def test_preview_appears_on_keyboard_focus_and_escape_hides_it(driver, base):
     wait_for(lambda: not preview(driver).is_displayed(), "Escape to hide the preview")
 
 
+def test_on_a_touch_screen_the_first_tap_previews_and_the_second_follows(driver, base):
+    open_page(driver, base + POST)
+    link = citation(driver, FINN)
+    scroll_to(driver, link)
+
+    def tap() -> None:
+        box = driver.execute_script(
+            "var r = arguments[0].getBoundingClientRect();"
+            "return [r.left + r.width / 2, r.top + r.height / 2];",
+            link,
+        )
+        point = [{"x": box[0], "y": box[1]}]
+        driver.execute_cdp_cmd("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": point})
+        driver.execute_cdp_cmd("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+    driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 1})
+    try:
+        tap()
+        wait_for(lambda: preview(driver).is_displayed(), "the preview after one tap")
+        assert preview(driver).text.startswith(FINN_OPENING)
+        assert not driver.current_url.endswith(f"#{FINN}")
+        tap()
+        wait_for(lambda: driver.current_url.endswith(f"#{FINN}"), "the second tap to follow the link")
+        wait_for(lambda: not preview(driver).is_displayed(), "the preview to close")
+    finally:
+        driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": False})
+
+
 # -- links between citations and entries ---------------------------------------------------------------
 def test_citation_click_lands_on_the_entry_and_the_backlink_returns(driver, base):
     open_page(driver, base + POST)
