@@ -39,6 +39,14 @@ class PluginOptions(Config):
     # paragraph, Jekyll's default); empty: Material's own `<!-- more -->` only
     excerpt_separator = c.Type(str, default="")
 
+    # What readers see beyond jekyll-scholar's links (each on by default)
+    previews = c.Type(bool, default=True)  # the formatted entry in a popover on hover/focus of a citation
+    backlinks = c.Type(bool, default=True)  # "↩ a b" after each entry, back to its citations on the page
+    entry_links = c.Type(bool, default=True)  # DOI, URL, arXiv and `repository` files as links after entries
+    bibtex_button = c.Type(bool, default=True)  # a "BibTeX" control after entries: shows and copies the entry
+    # A page (docs-relative path, e.g. `bibliography.md`) listing every entry cited on the site; off if unset
+    site_bibliography = c.Optional(c.Type(str))
+
 
 def _jekyll_scholar_options() -> dict[str, c.Type]:
     """One typed option per jekyll-scholar key, defaulting to jekyll-scholar's default."""

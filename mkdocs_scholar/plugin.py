@@ -6,6 +6,7 @@ on_nav (-100)    every page's final URL is known (the blog plugin moved posts at
                  site.posts/tags/categories, and each page's old Jekyll URL (with `redirects`).
 on_page_markdown (+50)   the page's Liquid and citations rendered by ``render.render_page``, before any
                  other plugin sees the Markdown.
+on_env           every page has rendered: the site-wide bibliography page gets its list.
 on_serve         .bib, .csl, _includes/, _layouts/ and _data/ are watched too.
 on_post_build    the redirect pages are written where no page of the new site is.
 """
@@ -26,12 +27,14 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import bibpage, details, excerpts, frontmatter, math, permalinks
+from . import bibpage, browser, details, excerpts, frontmatter, math, permalinks
 from .config import ScholarConfig
 from .liquid.site import PageRecord, site_index
 from .render import BuildState, PageInput, SiteFacts, render_page
 from .scholar.errors import Problem, ScholarError
+from .scholar.reader import Reader, ReaderOptions, Repository
 from .scholar.settings import ScholarSettings
+from .site_bibliography import DEFAULT_PAGE, MARKER, SiteCitations
 
 log = get_plugin_logger(__name__)
 
@@ -50,11 +53,21 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         self._records: dict[str, PageRecord] = {}  # every page's front matter, from on_files
         self._posts_dirs: list[str] = []
         self._redirects: list[permalinks.Redirect] = []
+        self._site_citations = SiteCitations()
+        self._site_page: Page | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
         root = Path(config.config_file_path or ".").resolve().parent
+        self._site_citations, self._site_page = SiteCitations(), None
+        page = self.config.site_bibliography
+        if page and (not page.endswith(".md") or page.startswith("/") or ".." in page.split("/")):
+            log.warning(
+                f"mkdocs.yml: site_bibliography '{page}' is not a Markdown page path inside the docs folder "
+                "(such as bibliography.md); no site bibliography is made"
+            )
+            self.config.site_bibliography = None
         values = {key: self.config[key] for key in ScholarSettings.keys()}
         settings, notes = ScholarSettings.from_mapping(values)
         for note in notes:
@@ -68,10 +81,13 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             details_pages=self.config.details_pages,
             excerpt_separator=self.config.excerpt_separator,
             excerpt_marker=_blog_excerpt_marker(config),
+            reader=_reader(self.config, config),
         )
         config.markdown_extensions.append(math.MathExtension(lambda: self._page_math))
         config.extra_javascript.append(math.LOADER_PATH)
         config.extra_css.append(math.CSS_PATH)
+        if self.config.previews or self.config.bibtex_button:
+            config.extra_javascript.append(browser.SCRIPT_PATH)
         return config
 
     # Must run before Material's blog plugin (-50), which reads post front matter from disk in on_files.
@@ -83,6 +99,11 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             File.generated(config, math.LOADER_PATH, content=math.loader_script(self.config.mathjax_url))
         )
         files.append(File.generated(config, math.CSS_PATH, content=math.stylesheet()))
+        if browser.SCRIPT_PATH in config.extra_javascript:
+            files.append(File.generated(config, browser.SCRIPT_PATH, content=browser.script()))
+        site_page = self.config.site_bibliography
+        if site_page and files.get_file_from_path(site_page) is None:
+            files.append(File.generated(config, site_page, content=DEFAULT_PAGE))
         for path, content in details.details_pages(self.build):
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=content))
@@ -166,6 +187,10 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         self._page_math = result.math
         _report(result.problems, src)
         _report(self.build.take_problems())
+        if src == self.config.site_bibliography:
+            self._site_page = page
+            return result.markdown.rstrip("\n") + f"\n\n{MARKER}\n"
+        self._site_citations.record(src, page.url, result.citations)
         return result.markdown
 
     # Excerpts are rendered into index pages by Material's blog: fix their citation links at the end.
@@ -173,6 +198,16 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         if not self.config.enabled or self.build is None:
             return None
         return excerpts.link_excerpt_citations(output, self.build.settings.cite_class)
+
+    # After every page has rendered, before any is written: the site-wide bibliography can list them all.
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> None:
+        page = self._site_page
+        if not self.config.enabled or self.build is None or page is None or page.content is None:
+            return
+        titles = {f.src_uri: f.page.title for f in files.documentation_pages() if f.page and f.page.title}
+        listing = self._site_citations.render(self.build, page.url, titles)
+        page.content = page.content.replace(MARKER, listing, 1)
+        _report(self.build.take_problems(), page.file.src_uri)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if not self.config.enabled or self.build is None:
@@ -233,6 +268,17 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         if self._stage is not None:
             shutil.rmtree(self._stage.name, ignore_errors=True)
             self._stage = None
+
+
+def _reader(options: ScholarConfig, config: MkDocsConfig) -> Reader | None:
+    """What readers get beyond jekyll-scholar's links, as the options switch it on."""
+    chosen = ReaderOptions(
+        previews=options.previews,
+        backlinks=options.backlinks,
+        entry_links=options.entry_links,
+        bibtex_button=options.bibtex_button,
+    )
+    return Reader(chosen, Repository(Path(config.docs_dir))) if chosen.any else None
 
 
 def _blog_post_dirs(config: MkDocsConfig) -> list[str]:

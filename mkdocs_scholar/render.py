@@ -34,6 +34,7 @@ from .liquid.filters import build_time
 from .liquid.site import load_data
 from .scholar.engine import CitationState, Library, LoadedBib
 from .scholar.errors import Problem
+from .scholar.reader import Reader
 from .scholar.settings import ScholarSettings
 from .tags import SCHOLAR_TAGS
 
@@ -85,6 +86,7 @@ class BuildState:
         html_links_from_source: bool = False,
         excerpt_separator: str = "",
         excerpt_marker: str = "<!-- more -->",
+        reader: Reader | None = None,
     ) -> None:
         self.site = site
         self.settings = settings
@@ -108,6 +110,7 @@ class BuildState:
         # Details pages, as jekyll-scholar: when its layout exists, or when asked for (built-in layout).
         self.details = details_pages or (self.layouts_dir / settings.details_layout).is_file()
         self.links: dict[str, str] = {}  # docs-relative source path → site-relative URL, set by the generator
+        self.reader = reader  # previews, backlinks, entry links (None: jekyll-scholar's plain output)
 
     def is_tag(self, name: str) -> bool:
         return name in self.env.tags or name.startswith("end") and name[3:] in self.env.tags
@@ -134,6 +137,9 @@ class RenderResult:
     math: bool
     problems: list[Problem]
     cited: list[str]
+    # Keys cited in the text (cite/quote tags, not nocite), their .bib and first citation link's id:
+    # what the site-wide bibliography lists
+    citations: list[tuple[str, LoadedBib, str | None]] = field(default_factory=list)
 
 
 _BIBTEX_BLOCK_RE = re.compile(r"(\{%-?\s*bibtex\b[^%]*?-?%\})(.*?)(\{%-?\s*endbibtex\s*-?%\})", re.S)
@@ -202,6 +208,7 @@ def _render_page(markdown: str, page: PageInput, build: BuildState) -> RenderRes
         page_link=doc_link,
         details_enabled=build.details,
         docs_dir=build.site.docs_dir,
+        reader=build.reader,
     )
     facts.citations = state
     variables = {
@@ -213,7 +220,9 @@ def _render_page(markdown: str, page: PageInput, build: BuildState) -> RenderRes
         variables["page"].update(details.page_values(state, str(page.meta[DETAILS_KEY])))
     text = build.env.render_page(protect_bibtex_blocks(source), facts, variables)
     text = resolve_link_markers(state.finish(text), facts)
-    return RenderResult(_excerpt(text, page, build), math, facts.problems, list(state.cited))
+    return RenderResult(
+        _excerpt(text, page, build), math, facts.problems, list(state.cited), state.cited_in_text()
+    )
 
 
 def _excerpt(text: str, page: PageInput, build: BuildState) -> str:

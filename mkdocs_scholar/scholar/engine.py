@@ -30,6 +30,7 @@ from .latex import latex_to_rich
 from .options import TagOptions, split_list
 from .paths import confined
 from .query import compile_query
+from .reader import Reader, mark_math
 from .settings import ScholarSettings
 
 Report = Callable[[Problem], None]
@@ -240,6 +241,7 @@ class CitationState:
         page_link: Callable[[str], str] | None = None,
         details_enabled: bool = False,
         docs_dir: Path | None = None,
+        reader: Reader | None = None,
     ) -> None:
         self.library = library
         self.settings = settings
@@ -257,6 +259,10 @@ class CitationState:
         self._ids: set[str] = set()
         self._first_id: dict[str, str] = {}
         self.where: str | None = None  # set by a tag inside an include: problems found later name that file
+        # Reader features (previews, backlinks, entry links): None keeps jekyll-scholar's plain output.
+        self.reader = reader
+        self.cite_ids: dict[str, list[str]] = {}  # entry anchor -> ids of the citation links to it
+        self._first_cite: dict[str, str] = {}  # key -> id of its first citation link
 
     # -- lookups --------------------------------------------------------------------------------
     def _bibs(self, opts: TagOptions, line: int | None) -> list[LoadedBib] | None:
@@ -548,7 +554,39 @@ class CitationState:
 
         # A bibliography's template may itself contain placeholders (a cite in a template): two passes.
         text = _PLACEHOLDER_RE.sub(put, text)
-        return _PLACEHOLDER_RE.sub(put, text)
+        text = _PLACEHOLDER_RE.sub(put, text)
+        # Backlinks last: every citation link has its id now.
+        return self.reader.fill_backlinks(text, self.cite_ids) if self.reader else text
+
+    def cite_id(self, key: str, target: str) -> str:
+        """A unique id for the next citation link to the entry ``target``: ``cite-TARGET-1``, ``-2``, …"""
+        ids = self.cite_ids.setdefault(target, [])
+        n = len(ids) + 1
+        while f"cite-{target}-{n}" in self._ids:
+            n += 1
+        anchor = f"cite-{target}-{n}"
+        self._ids.add(anchor)
+        ids.append(anchor)
+        self._first_cite.setdefault(key, anchor)
+        return anchor
+
+    def cited_in_text(self) -> list[tuple[str, LoadedBib, str | None]]:
+        """Keys cited by cite and quote tags (not nocite), first citation first, with their file and the
+        id of their first citation link (None without reader features; call after ``finish``)."""
+        out: dict[str, tuple[str, LoadedBib, str | None]] = {}
+        for request in self._requests:
+            if isinstance(request, _Cite):
+                for key in request.keys:
+                    hit = self._find(request.bibs, key)
+                    if hit is not None and hit[0] not in out:
+                        out[hit[0]] = (hit[0], hit[1], self._first_cite.get(hit[0]))
+        return list(out.values())
+
+    def listing(self, keys: list[str], bibs: list[LoadedBib]) -> str:
+        """Exactly these entries, in this order, as a bibliography (the site-wide bibliography page)."""
+        found = [k for k in keys if self._find(bibs, k) is not None]
+        self._mark_cited(found)
+        return self._add(_Bibliography(found, bibs, TagOptions(keys=[]), len(self._segments) - 1, None))
 
     def unique_id(self, key: str, prefix: str | None) -> str:
         base = f"{prefix}-{key}" if prefix else key
@@ -598,6 +636,7 @@ class _FormatContext:
                         source[low] = hit[1].reference(hit[0])
             if procs[proc_id].year_suffix:
                 _add_year_suffixes(procs[proc_id], source, [k for k, _ in pairs])
+        self._entries: dict[tuple[int, int, str], str] = {}  # formatted entries, reused by previews
 
     def report(self, problem: Problem, request: _Cite | _Bibliography) -> None:
         """A problem found while formatting, placed where the tag was (the page, or an include)."""
@@ -657,6 +696,7 @@ class _FormatContext:
             locator = request.locators[i] if i < len(request.locators) else None
             label = request.labels[i] if i < len(request.labels) else None
             items.append(csl.citation_item(key, locator=locator, label=label))
+        full_bib = bib
         if request.suppress_author:
             bib = _without_authors(proc, bib, source, request.keys)
         parts = proc.citation_parts(bib, items)
@@ -671,13 +711,29 @@ class _FormatContext:
             target = self.state._first_id.get(f"{request.prefix}-{key}" if request.prefix else key)
             target = target or (f"{request.prefix}-{key}" if request.prefix else key)
             href = html.escape(f"{s.relative}#{target}")
-            links.append((href, part))
+            extra = ""
+            if self.state.reader is not None:
+                preview = None
+                if self.state.reader.options.previews:
+                    preview = self._entry(proc, full_bib, request.segment, key)
+                extra = self.state.reader.cite_attributes(self.state.cite_id(key, target), preview)
+            links.append((href, part, extra))
         if len(links) == 1 and not s.separate_links:
-            href, part = links[0]
-            return f'<a class="{cls}" href="{href}">{prefix}{part}{suffix}</a>'
+            href, part, extra = links[0]
+            return f'<a class="{cls}" href="{href}"{extra}>{prefix}{part}{suffix}</a>'
         # Every key links to its own entry (jekyll-scholar linked them all to the first: defect 1).
-        inner = delimiter.join(f'<a class="{cls}" href="{href}">{part}</a>' for href, part in links)
+        inner = delimiter.join(
+            f'<a class="{cls}" href="{href}"{extra}>{part}</a>' for href, part, extra in links
+        )
         return f"{prefix}{inner}{suffix}"
+
+    def _entry(self, proc: csl.StyleProcessor, bib: Any, segment: int, key: str) -> str:
+        """A key's formatted entry, as this page's bibliography shows it if it does (for previews)."""
+        cache_key = (id(proc), segment, key)
+        if cache_key not in self._entries:
+            text = proc.bibliography_entry(bib, csl.citation_item(key), label=False)
+            self._entries[cache_key] = mark_math(text)
+        return self._entries[cache_key]
 
     def bibliography(self, request: _Bibliography) -> str:
         s = self.settings
@@ -698,9 +754,12 @@ class _FormatContext:
             hit = self.state._find(request.bibs, key)
             entry = hit[1].entry(hit[0]) if hit else None
             text = self._entry_text(proc, bib, key, entry, request)
-            text = self._set_members(proc, request, key, text)
+            # Math kept from a title (\(…\)) is marked for MathJax, on any page.
+            text = mark_math(self._set_members(proc, request, key, text))
             anchor = self.state.unique_id(key, opts.prefix)
             reference = f'<{tag} id="{html.escape(anchor)}">{text}</{tag}>'
+            if self.state.reader is not None:
+                reference = self._reader_entry(request, proc, key, anchor, tag, text)
             if template is not None and self.state.template_renderer is not None:
                 values = _template_vars(key, entry, reference, index, self.state)
                 reference = self.state.template_renderer(template, values, request.line)
@@ -806,6 +865,28 @@ class _FormatContext:
                 f'<span class="csl-left-margin">{text}</span> <span class="csl-right-inline">{joined}</span>'
             )
         return joined
+
+    def _reader_entry(
+        self, request: _Bibliography, proc: csl.StyleProcessor, key: str, anchor: str, tag: str, text: str
+    ) -> str:
+        """An entry with what the reader features add after its element (links, BibTeX, backlinks)."""
+        assert self.state.reader is not None
+        s = self.settings
+        if request.numbered:  # previews on this page show the entry as this list does
+            self._entries.setdefault((id(proc), request.segment, key), text)
+        hit = self.state._find(request.bibs, key)
+        extras = self.state.reader.entry_extras(
+            key,
+            hit[1].entry(hit[0]) if hit else None,
+            hit[1].item(hit[0]) if hit else None,
+            anchor,
+            skip_fields=s.bibtex_skip_fields,
+            quotes=s.bibtex_quotes,
+            repository=s.repository,
+            delimiter=s.repository_file_delimiter,
+            site_root=self.state.details_base,  # the page's relative path to the site root
+        )
+        return f'<{tag} id="{html.escape(anchor)}">{text}</{tag}>{extras}'
 
     def _template(self, opts: TagOptions, request: _Bibliography) -> str | None:
         source = opts.template or self.settings.bibliography_template

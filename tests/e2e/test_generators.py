@@ -62,7 +62,8 @@ def seed_output(build: Build) -> dict:
     return {
         "citation": squash(p.get_text()),
         "citation links": [a["href"] for a in p.select("a.citation")],
-        "bibliography": [(li.span["id"], squash(li.get_text())) for li in items],
+        # the entry itself (the plugin adds reader extras after it; the Zensical extension does not)
+        "bibliography": [(li.span["id"], squash(li.span.get_text())) for li in items],
         "math": [m.get_text() for m in art.select(".arithmatex")],
     }
 

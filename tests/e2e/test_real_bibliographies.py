@@ -98,10 +98,10 @@ def test_no_latex_is_left_outside_math(built: Build, raw: dict[str, RawBib], pag
     bib = raw[PAGES[page]]
     problems = {}
     for li in _entries(_page(built, page)):
-        key = li.find(attrs={"id": True})["id"]
-        found = leftover_latex(li, bib.context(key))
+        entry = li.find(attrs={"id": True})  # the entry itself, not the reader's BibTeX block after it
+        found = leftover_latex(entry, bib.context(entry["id"]))
         if found:
-            problems[key] = found
+            problems[entry["id"]] = found
     assert problems == {}
 
 
@@ -203,8 +203,10 @@ def test_references_inside_markdown_text_keep_their_math_and_code(built: Build) 
     soup = _page(built, "cites")
     items = soup.select("article ul > li")
     taylor = next(li for li in items if li.find(attrs={"id": "Taylor:TB15-3-353"}))
+    taylor = taylor.find(attrs={"id": "Taylor:TB15-3-353"})  # the entry, not the BibTeX block after it
     assert [m.get_text() for m in taylor.select(".arithmatex")] == ["\\( \\varepsilon \\)"]
     peter = next(li for li in items if li.find(attrs={"id": "Peter:TB25-2-128"}))
+    peter = peter.find(attrs={"id": "Peter:TB25-2-128"})
     assert [c.get_text() for c in peter.find_all("code")] == ["\\starttext"]
 
 

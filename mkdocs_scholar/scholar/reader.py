@@ -1,0 +1,269 @@
+"""What readers see beyond jekyll-scholar's markup: previews, backlinks, entry links, the BibTeX of an entry.
+
+jekyll-scholar stops at ``<a class="citation" href="#KEY">``. When the build turns these features on, the
+engine (``engine.py``) calls a ``Reader`` while it formats a page, and the page gets:
+
+- on each citation link, an ``id`` (``cite-KEY-1``, ``cite-KEY-2``, … in page order) and, for previews, a
+  ``data-scholar-preview`` attribute holding the formatted entry (shown on hover or focus by
+  ``assets/scholar.js``);
+- after each entry, links (DOI, URL, arXiv, files of jekyll-scholar's ``repository`` named after the key),
+  a ``<details>`` with the entry's BibTeX (``bibtex_skip_fields`` left out), and backlinks
+  ``↩ a b`` to every citation of the entry on the page, filled in once all citations are numbered.
+
+jekyll-scholar's element, class and id shape is kept: what is added sits in attributes or in elements
+of classes ``scholar-*`` after the entry's own element. Text that goes into an attribute or into the BibTeX
+block is written with every Markdown-significant character as a character reference, so the Markdown step
+that runs after us (and arithmatex on math pages) can never rewrite it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from .bibtex import BibEntry
+from .paths import confined
+
+# A backlinks slot in a formatted entry: filled by ``Reader.fill_backlinks`` once every citation of the
+# page is known (bibliographies are formatted before the citations that link to them).
+_SLOT = "\ue102{}\ue103"
+_SLOT_RE = re.compile("\ue102([^\ue103]*)\ue103")
+
+
+@dataclass(frozen=True)
+class ReaderOptions:
+    """Which features are on; each is on by default and switched in the plugin's config."""
+
+    previews: bool = True
+    backlinks: bool = True
+    entry_links: bool = True
+    bibtex_button: bool = True
+
+    @property
+    def any(self) -> bool:
+        return self.previews or self.backlinks or self.entry_links or self.bibtex_button
+
+
+@dataclass(frozen=True)
+class CitedIn:
+    """A page that cites an entry, as the site-wide bibliography links to it."""
+
+    title: str
+    href: str  # relative to the page the link is on
+
+
+class Repository:
+    """jekyll-scholar's ``repository``: files named after entry keys in a folder of the site
+    (``papers/KEY.pdf``, ``papers/KEY.slides.pdf``), read once per build and folder.
+
+    Jekyll serves the folder from the site source; after migration the site source is ``docs/``, so the
+    folder is looked up there and linked by its path from the site root.
+    """
+
+    def __init__(self, docs_dir: Path | None) -> None:
+        self.docs_dir = docs_dir
+        self._folders: dict[tuple[str, str], dict[str, dict[str, str]]] = {}
+
+    def files(self, folder: str, delimiter: str, key: str) -> dict[str, str]:
+        """``{extension: site-relative path}`` for ``key`` (``{"pdf": "papers/KEY.pdf"}``)."""
+        if not folder.strip() or self.docs_dir is None:
+            return {}
+        index = self._folders.get((folder, delimiter))
+        if index is None:
+            index = self._folders[(folder, delimiter)] = self._scan(folder, delimiter or ".")
+        # jekyll-scholar names files after the key with ':' and whitespace replaced by '_'.
+        return index.get(re.sub(r"[:\s]+", "_", key), {})
+
+    def _scan(self, folder: str, delimiter: str) -> dict[str, dict[str, str]]:
+        assert self.docs_dir is not None
+        base = confined(self.docs_dir / folder.strip().strip("/"), self.docs_dir)
+        index: dict[str, dict[str, str]] = {}
+        if base is None or not base.is_dir():
+            return index
+        docs = self.docs_dir.resolve()
+        for path in sorted(base.rglob("*")):
+            if not path.is_file() or confined(path, docs) is None:
+                continue
+            name, sep, ext = path.relative_to(base).as_posix().partition(delimiter)
+            if sep and ext:
+                index.setdefault(name, {})[ext] = path.relative_to(docs).as_posix()
+        return index
+
+
+@dataclass
+class Reader:
+    """The reader features of one build (``options``, the repository index); ``cited_in`` is set only for
+    the site-wide bibliography page (see ``for_site_page``)."""
+
+    options: ReaderOptions = field(default_factory=ReaderOptions)
+    repository: Repository = field(default_factory=lambda: Repository(None))
+    cited_in: Mapping[str, Sequence[CitedIn]] | None = None
+
+    def for_site_page(self, cited_in: Mapping[str, Sequence[CitedIn]]) -> Reader:
+        return replace(self, cited_in=cited_in)
+
+    # -- citations ------------------------------------------------------------------------------
+    def cite_attributes(self, cite_id: str, preview: str | None) -> str:
+        """Attributes added to one citation link: its id, and the entry shown by the preview."""
+        out = f' id="{html.escape(cite_id)}"'
+        if preview is not None and self.options.previews:
+            out += f' data-scholar-preview="{markdown_proof(_one_line(preview))}"'
+        return out
+
+    # -- entries --------------------------------------------------------------------------------
+    def entry_extras(
+        self,
+        key: str,
+        entry: BibEntry | None,
+        item: Mapping[str, object] | None,
+        anchor: str,
+        *,
+        skip_fields: Iterable[str],
+        quotes: Sequence[str],
+        repository: str,
+        delimiter: str,
+        site_root: str,
+    ) -> str:
+        """What follows an entry's own element: links, the BibTeX block, a backlinks slot, and on the
+        site-wide page the pages that cite it. ``site_root`` is the page's relative path to the site root."""
+        out = ""
+        if self.options.entry_links:
+            links = entry_links(item or {}, self.repository.files(repository, delimiter, key), site_root)
+            if links:
+                inner = " ".join(
+                    f'<a class="scholar-link" href="{html.escape(href)}">{html.escape(label)}</a>'
+                    for label, href in links
+                )
+                out += f' <span class="scholar-links">{inner}</span>'
+        if self.cited_in is not None and self.cited_in.get(key):
+            pages = ", ".join(
+                f'<a href="{html.escape(p.href)}">{html.escape(p.title, quote=False)}</a>'
+                for p in self.cited_in[key]
+            )
+            out += f' <span class="scholar-cited-in">Cited in {pages}</span>'
+        if self.options.backlinks:
+            out += _SLOT.format(anchor)  # filled with its own leading space, or with nothing
+        if self.options.bibtex_button and entry is not None:
+            code = markdown_proof(bibtex_text(entry, skip_fields, quotes))
+            out += (
+                ' <details class="scholar-bibtex"><summary>BibTeX</summary>'
+                f'<pre><code class="language-bibtex">{code}</code></pre>'
+                '<button type="button" class="scholar-copy" hidden>Copy</button></details>'
+            )
+        return out
+
+    def fill_backlinks(self, text: str, cite_ids: Mapping[str, list[str]]) -> str:
+        """Put each entry's backlinks in its slot; an entry nobody on the page cites gets none."""
+        if "\ue102" not in text:
+            return text
+        return _SLOT_RE.sub(lambda m: backlinks_html(cite_ids.get(m.group(1), [])), text)
+
+
+def backlinks_html(cite_ids: Sequence[str]) -> str:
+    """``↩`` alone for one citation; ``↩ a b c`` for several, like footnotes in print."""
+    if not cite_ids:
+        return ""
+    if len(cite_ids) == 1:
+        return (
+            ' <span class="scholar-backlinks">'
+            f'<a href="#{html.escape(cite_ids[0])}" aria-label="Back to the citation">↩</a></span>'
+        )
+    links = " ".join(
+        f'<a href="#{html.escape(cid)}" aria-label="Back to citation {n}">{_letters(n)}</a>'
+        for n, cid in enumerate(cite_ids, start=1)
+    )
+    return f' <span class="scholar-backlinks"><span aria-hidden="true">↩</span> {links}</span>'
+
+
+def _letters(n: int) -> str:
+    """1 → a, 26 → z, 27 → aa: as footnote backlinks are lettered."""
+    out = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        out = chr(ord("a") + rest) + out
+    return out
+
+
+# -- links ----------------------------------------------------------------------------------------
+_ARXIV_HOSTS = ("arxiv.org", "www.arxiv.org", "export.arxiv.org")
+
+
+def entry_links(
+    item: Mapping[str, object], files: Mapping[str, str], site_root: str
+) -> list[tuple[str, str]]:
+    """``(label, href)`` for an entry's DOI, URL (``arXiv`` when it points there, as an ``eprint`` does),
+    and repository files (``PDF`` first). Only http(s) URLs are linked; a DOI is linked through doi.org."""
+    out: list[tuple[str, str]] = []
+    doi = str(item.get("DOI") or "").strip()
+    if doi and re.match(r"^10\.\d{4,9}/\S+$", doi):
+        out.append(("DOI", "https://doi.org/" + quote(doi, safe="/:;()[]._-~+")))
+    url = str(item.get("URL") or "").strip()
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            label = "arXiv" if parts.hostname in _ARXIV_HOSTS else "URL"
+            out.append((label, url))
+    order = sorted(files, key=lambda ext: (ext not in ("pdf", "ps"), ext))
+    for ext in order:
+        label = ext.upper() if ext in ("pdf", "ps") else ext
+        out.append((label, site_root + quote(files[ext])))
+    seen: set[str] = set()
+    return [(label, href) for label, href in out if not (href in seen or seen.add(href))]
+
+
+# -- BibTeX ---------------------------------------------------------------------------------------
+def bibtex_text(entry: BibEntry, skip_fields: Iterable[str], quotes: Sequence[str]) -> str:
+    """The entry written out as BibTeX, as jekyll-scholar's ``entry.bibtex`` is: every field (macros
+    expanded, crossref fields included, so it can be pasted into another .bib) but ``skip_fields``,
+    each value between ``quotes`` (``{``/``}`` by default). Whitespace runs become one space, as BibTeX
+    reads them."""
+    skip = {s.strip().lower() for s in skip_fields}
+    open_q, close_q = (str(quotes[0]), str(quotes[1])) if len(quotes) >= 2 else ("{", "}")
+    lines = [f"@{entry.type}{{{entry.key},"]
+    fields = [(k, v) for k, v in entry.fields.items() if k.lower() not in skip]
+    for i, (name, value) in enumerate(fields):
+        comma = "," if i < len(fields) - 1 else ""
+        lines.append(f"  {name} = {open_q}{' '.join(value.split())}{close_q}{comma}")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+# -- text that must survive the Markdown step -----------------------------------------------------
+# Characters Python-Markdown or its extensions act on outside raw HTML blocks (escapes, code, emphasis,
+# links, attr_list, arithmatex, emoji, …). Written as character references, they reach the browser as
+# themselves and Markdown sees none of them.
+_MARKDOWN_PROOF = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-!$~^=|:<>&\"'"})
+
+
+def markdown_proof(text: str) -> str:
+    """``text`` escaped for an HTML attribute or text node, with nothing left for Markdown to act on."""
+    return text.translate(_MARKDOWN_PROOF)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# -- math in entries ------------------------------------------------------------------------------
+# latex.py keeps a title's math as \(…\) / \[…\]; MathJax typesets it inside elements of this class
+# (assets/mathjax-loader.js), whether or not the page itself asked for math.
+MATH_CLASS = "scholar-math"
+_MATH_RE = re.compile(r"\\\((?:(?!\\\)).)+\\\)|\\\[(?:(?!\\\]).)+\\\]", re.S)
+_MATH_WRAPPED_RE = re.compile(r'class="(?:arithmatex|' + MATH_CLASS + r')"[^>]*>$')
+
+
+def mark_math(text: str) -> str:
+    """Wrap each ``\\(…\\)``/``\\[…\\]`` of a formatted entry in a span MathJax will typeset (once)."""
+    if "\\(" not in text and "\\[" not in text:
+        return text
+
+    def wrap(m: re.Match) -> str:
+        if _MATH_WRAPPED_RE.search(text, 0, m.start()):
+            return m.group(0)
+        return f'<span class="{MATH_CLASS}">{m.group(0)}</span>'
+
+    return _MATH_RE.sub(wrap, text)

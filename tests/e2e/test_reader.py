@@ -1,0 +1,261 @@
+"""What readers see, in the built HTML: previews, backlinks, entry links, BibTeX, the site-wide bibliography,
+and each of them switched off. (tests/browser/ checks the same pages in a real browser.)
+
+The fixture tests/sites/reader has two posts: the first cites doe2020, roe2019, doe2020 again and nocites
+moe2017; the second (a math page) cites doe2020 and poe2018 together. Expected values follow from that.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.conftest import SITES, copy_site, run_mkdocs
+
+READER = SITES / "reader"
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory):
+    return run_mkdocs(copy_site(READER, tmp_path_factory.mktemp("reader") / "site-src"))
+
+
+@pytest.fixture(scope="module")
+def all_off(tmp_path_factory):
+    off = {"previews": False, "backlinks": False, "entry_links": False, "bibtex_button": False}
+    return run_mkdocs(copy_site(READER, tmp_path_factory.mktemp("off") / "site-src", scholar=off))
+
+
+def first(build):
+    path = build.find_page(r"blog/2021/01/01/[^/]+/index\.html$")
+    return path, build.soup(path)
+
+
+def second(build):
+    path = build.find_page(r"blog/2021/02/02/[^/]+/index\.html$")
+    return path, build.soup(path)
+
+
+def target_of(build, page, href):
+    """The built file a relative link on ``page`` leads to."""
+    rel = page.relative_to(build.site).as_posix()
+    path = build.site / posixpath.normpath(posixpath.join(posixpath.dirname(rel), urlsplit(href).path))
+    return path / "index.html" if path.is_dir() else path
+
+
+def entry_li(soup, key):
+    return soup.find(id=key).find_parent("li")
+
+
+def test_builds_strict(reader):
+    assert reader.returncode == 0, reader.log
+    assert reader.warnings == []
+
+
+def test_citation_links_get_ids_in_page_order(reader):
+    _, soup = first(reader)
+    links = soup.select("article a.citation")
+    assert [(a["href"], a["id"]) for a in links] == [
+        ("#doe2020", "cite-doe2020-1"),
+        ("#roe2019", "cite-roe2019-1"),
+        ("#doe2020", "cite-doe2020-2"),
+    ]
+
+
+def test_preview_holds_the_entry_as_the_bibliography_shows_it(reader):
+    _, soup = first(reader)
+    for a in soup.select("article a.citation"):
+        preview = BeautifulSoup(a["data-scholar-preview"], "html.parser")
+        entry = soup.find(id=a["href"][1:])
+        assert preview.get_text() == entry.get_text()
+        assert preview.get_text().startswith(("Doe, J., & Roe, R. (2020).", "Roe, R. (2019)."))
+
+
+def test_preview_math_survives_markdown_and_arithmatex_on_a_math_page(reader):
+    _, soup = second(reader)
+    a = soup.select_one("article a.citation[href='#doe2020']")
+    preview = BeautifulSoup(a["data-scholar-preview"], "html.parser")
+    # latex.py keeps the title's $…$ as \(…\); Markdown's escapes and arithmatex must not have touched it
+    assert preview.select_one(".scholar-math, .arithmatex").get_text() == r"\(\mathcal{O}(n^2)\)"
+
+
+def test_preview_of_a_title_with_markdown_characters_is_kept_as_written(reader):
+    _, soup = first(reader)
+    a = soup.select_one("article a.citation[href='#roe2019']")
+    assert (
+        "A Preprint With *Stars* and _Underscores_"
+        in BeautifulSoup(a["data-scholar-preview"], "html.parser").get_text()
+    )
+
+
+def test_backlinks_return_to_every_citation_of_the_entry(reader):
+    _, soup = first(reader)
+    doe = entry_li(soup, "doe2020").select_one(".scholar-backlinks")
+    # cited twice: "↩ a b", each letter to one citation, in page order
+    assert [(a.get_text(), a["href"]) for a in doe.find_all("a")] == [
+        ("a", "#cite-doe2020-1"),
+        ("b", "#cite-doe2020-2"),
+    ]
+    roe = entry_li(soup, "roe2019").select_one(".scholar-backlinks")
+    assert [(a.get_text(), a["href"]) for a in roe.find_all("a")] == [("↩", "#cite-roe2019-1")]
+    for a in soup.select(".scholar-backlinks a"):
+        assert soup.find(id=a["href"][1:]).name == "a"
+
+
+def test_an_entry_listed_but_not_cited_has_no_backlinks(reader):
+    _, soup = first(reader)
+    assert entry_li(soup, "moe2017").select(".scholar-backlinks") == []
+
+
+def test_entry_links_doi_url_and_repository_files(reader):
+    page, soup = first(reader)
+    links = {a.get_text(): a["href"] for a in entry_li(soup, "doe2020").select(".scholar-links a")}
+    assert links["DOI"] == "https://doi.org/10.1234/jex.2020.12"
+    assert links["URL"] == "https://example.org/doe2020"
+    # repository: papers → docs/papers/doe2020.pdf and doe2020.slides.pdf, linked relative to the page
+    assert target_of(reader, page, links["PDF"]) == reader.site / "papers" / "doe2020.pdf"
+    assert target_of(reader, page, links["slides.pdf"]).is_file()
+    assert not links["PDF"].startswith("/")
+
+
+def test_arxiv_eprint_is_linked(reader):
+    _, soup = first(reader)
+    links = {a.get_text(): a["href"] for a in entry_li(soup, "roe2019").select(".scholar-links a")}
+    assert links == {"arXiv": "https://arxiv.org/abs/1901.00001"}
+
+
+def test_a_javascript_url_is_not_linked(reader):
+    _, soup = second(reader)
+    assert entry_li(soup, "poe2018").select(".scholar-links") == []
+    assert not soup.select('a[href^="javascript"]')
+
+
+def test_bibtex_block_shows_the_entry_without_skipped_fields(reader):
+    _, soup = first(reader)
+    code = entry_li(soup, "doe2020").select_one("details.scholar-bibtex pre code").get_text()
+    assert code.startswith("@article{doe2020,\n")
+    assert "  title = {Sorting in $\\mathcal{O}(n^2)$ Time, Revisited}," in code
+    assert "  doi = {10.1234/jex.2020.12}," in code
+    # jekyll-scholar's default bibtex_skip_fields: abstract, month_numeric
+    assert "abstract" not in code
+    assert code.endswith("}")
+
+
+def test_bibtex_skip_fields_setting_is_honoured(tmp_path):
+    root = copy_site(READER, tmp_path / "site-src", scholar={"bibtex_skip_fields": ["doi", "url"]})
+    build = run_mkdocs(root)
+    _, soup = first(build)
+    code = entry_li(soup, "doe2020").select_one("details.scholar-bibtex code").get_text()
+    assert "abstract = {An abstract" in code
+    assert "doi =" not in code and "url =" not in code
+
+
+def test_math_in_an_entry_title_is_marked_for_mathjax_on_a_page_without_math(reader):
+    _, soup = first(reader)
+    # the post did not ask for math: its text has no arithmatex, but the title's math is typeset
+    maths = soup.select("article .arithmatex")
+    in_text = [m for m in maths if not m.find_parent("ol", class_="bibliography")]
+    assert in_text == []
+    title_math = entry_li(soup, "doe2020").select_one(".scholar-math, .arithmatex")
+    assert title_math.get_text() == r"\(\mathcal{O}(n^2)\)"
+
+
+def test_assets_are_in_the_site_and_on_the_page(reader):
+    _, soup = first(reader)
+    scripts = [s.get("src") or "" for s in soup.find_all("script")]
+    assert any(s.endswith("assets/mkdocs_scholar/scholar.js") for s in scripts)
+    assert (reader.site / "assets" / "mkdocs_scholar" / "scholar.js").is_file()
+
+
+def test_site_bibliography_lists_every_cited_entry_with_the_pages_citing_it(reader):
+    page = reader.site / "bibliography" / "index.html"
+    soup = reader.soup(page)
+    ids = [li.find(id=True)["id"] for li in soup.select("article ol.bibliography > li")]
+    # cited anywhere: doe2020, roe2019 (first post), poe2018 (second); moe2017 is only nocited.
+    # Sorted by first author: Doe, Poe, Roe.
+    assert ids == ["doe2020", "poe2018", "roe2019"]
+    cited_in = entry_li(soup, "doe2020").select_one(".scholar-cited-in")
+    assert [a.get_text() for a in cited_in.find_all("a")] == ["First post", "Second post"]
+    for a in cited_in.find_all("a"):
+        target = target_of(reader, page, a["href"])
+        assert target.is_file()
+        assert reader.soup(target).find(id=urlsplit(a["href"]).fragment) is not None
+    assert "Bibliography" in soup.select_one("article h1").get_text()
+
+
+def test_site_bibliography_page_written_by_the_user_keeps_its_text(tmp_path):
+    root = copy_site(READER, tmp_path / "site-src")
+    (root / "docs" / "bibliography.md").write_text("# Works cited\n\nMy own words.\n", encoding="utf-8")
+    build = run_mkdocs(root)
+    soup = build.soup(build.site / "bibliography" / "index.html")
+    assert soup.select_one("article h1").get_text(strip=True).startswith("Works cited")
+    assert "My own words." in soup.get_text()
+    assert len(soup.select("article ol.bibliography > li")) == 3
+
+
+def test_site_bibliography_is_off_unless_asked_for(tmp_path):
+    root = copy_site(READER, tmp_path / "site-src", nav=[{"Home": "index.md"}])
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        config.replace("site_bibliography: bibliography.md", ""), encoding="utf-8"
+    )
+    build = run_mkdocs(root)
+    assert build.returncode == 0, build.log
+    assert not (build.site / "bibliography").exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "gone"),
+    [
+        ("previews", "a.citation[data-scholar-preview]"),
+        ("backlinks", ".scholar-backlinks"),
+        ("entry_links", ".scholar-links"),
+        ("bibtex_button", "details.scholar-bibtex"),
+    ],
+)
+def test_each_feature_can_be_switched_off(tmp_path, option, gone):
+    build = run_mkdocs(copy_site(READER, tmp_path / "site-src", scholar={option: False}))
+    assert build.returncode == 0, build.log
+    _, soup = first(build)
+    assert soup.select(gone) == []
+    others = {
+        "previews": "a.citation[data-scholar-preview]",
+        "backlinks": ".scholar-backlinks",
+        "entry_links": ".scholar-links",
+        "bibtex_button": "details.scholar-bibtex",
+    }
+    for name, selector in others.items():
+        if name != option:
+            assert soup.select(selector), name
+
+
+def test_all_features_off_gives_jekyll_scholars_markup(all_off):
+    assert all_off.returncode == 0, all_off.log
+    _, soup = first(all_off)
+    art = soup.select_one("article")
+    # jekyll-scholar's shape: <a class="citation" href="#KEY">, <li><span id="KEY">…</span></li>
+    for a in art.select("a.citation"):
+        assert set(a.attrs) == {"class", "href"}
+    for li in art.select("ol.bibliography > li"):
+        assert [c.name for c in li.children if c.name] == ["span"]
+    assert not re.search(r'class="scholar-(?!math)', str(art))
+    scripts = [s.get("src") or "" for s in soup.find_all("script")]
+    assert not any("scholar.js" in s for s in scripts)
+
+
+def test_site_bibliography_works_with_every_feature_off(all_off):
+    soup = all_off.soup(all_off.site / "bibliography" / "index.html")
+    assert len(soup.select("article ol.bibliography > li")) == 3
+    hrefs = [a["href"] for a in soup.select(".scholar-cited-in a")]
+    # no citation ids without the features: the links go to the pages
+    assert hrefs and all("#" not in h for h in hrefs)
+
+
+def test_a_site_bibliography_path_outside_the_docs_folder_is_refused(tmp_path):
+    build = run_mkdocs(copy_site(READER, tmp_path / "site-src", scholar={"site_bibliography": "../out.md"}))
+    assert any("site_bibliography '../out.md'" in w for w in build.warnings), build.log
+    assert not (tmp_path / "out.md").exists() and not (build.site.parent / "out").exists()

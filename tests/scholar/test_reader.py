@@ -1,0 +1,155 @@
+"""scholar.reader: the pieces of HTML the reader features add, alone."""
+
+from __future__ import annotations
+
+import html
+import os
+
+import markdown
+import pytest
+from bs4 import BeautifulSoup
+
+from mkdocs_scholar.scholar.bibtex import parse_bib_text
+from mkdocs_scholar.scholar.reader import (
+    Reader,
+    ReaderOptions,
+    Repository,
+    backlinks_html,
+    bibtex_text,
+    entry_links,
+    mark_math,
+    markdown_proof,
+)
+
+BIB = r"""
+@string{jmlr = {Journal of Machine Learning Research}}
+@article{smith:2020,
+  title    = {On {GAN}s and $x^2$},
+  author   = {Smith, Ann and Jones, Bo},
+  journal  = jmlr,
+  year     = 2020,
+  abstract = {Long
+              text.}
+}
+"""
+
+
+def entry():
+    return parse_bib_text(BIB, "test.bib").entries["smith:2020"]
+
+
+def test_bibtex_text_writes_every_field_but_the_skipped_ones():
+    text = bibtex_text(entry(), ["abstract", "month_numeric"], ["{", "}"])
+    assert text == (
+        "@article{smith:2020,\n"
+        "  title = {On {GAN}s and $x^2$},\n"
+        "  author = {Smith, Ann and Jones, Bo},\n"
+        # the @string macro is expanded: the entry can be pasted into another .bib
+        "  journal = {Journal of Machine Learning Research},\n"
+        "  year = {2020}\n"
+        "}"
+    )
+
+
+def test_bibtex_text_quotes_and_whitespace():
+    text = bibtex_text(entry(), [], ['"', '"'])
+    assert '  title = "On {GAN}s and $x^2$",' in text
+    # a value over several lines reads as BibTeX reads it: one space
+    assert '  abstract = "Long text."' in text
+
+
+def test_markdown_proof_text_reads_back_unchanged_after_markdown():
+    # What Python-Markdown would act on, inside an attribute and as text: escapes, math, code, emphasis.
+    value = r"Sorting in \(\mathcal{O}(n^2)\) and *stars* _under_ `code` [x](y) {: .c} & <i>é</i>"
+    source = (
+        f'A <a href="#k" data-x="{markdown_proof(value)}">cite</a> and <code>{markdown_proof(value)}</code>'
+    )
+    out = markdown.markdown(source, extensions=["attr_list", "pymdownx.arithmatex"])
+    assert html.unescape(out.split('data-x="')[1].split('"')[0]) == value
+    assert html.unescape(out.split("<code>")[1].split("</code>")[0]) == value
+
+
+def test_entry_links():
+    item = {"DOI": "10.1000/xyz(1)", "URL": "https://arxiv.org/abs/1901.00001"}
+    assert entry_links(item, {"slides.pdf": "papers/k.slides.pdf", "pdf": "papers/k.pdf"}, "../../") == [
+        ("DOI", "https://doi.org/10.1000/xyz(1)"),
+        ("arXiv", "https://arxiv.org/abs/1901.00001"),
+        ("PDF", "../../papers/k.pdf"),  # PDF first, then the rest by name
+        ("slides.pdf", "../../papers/k.slides.pdf"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"URL": "javascript:alert(1)"},
+        {"URL": "data:text/html,<script>"},
+        {"URL": "//evil.example/x"},
+        {"DOI": "not a doi"},
+        {"DOI": '10.1/"><script>'},
+        {"DOI": '10.1234/"><script>'},
+    ],
+)
+def test_entry_links_only_http_urls_and_real_dois(item):
+    links = entry_links(item, {}, "./")
+    assert all(href.startswith(("https://", "http://")) for _, href in links)
+    assert all('"' not in href and "<" not in href for _, href in links)
+
+
+def test_backlinks_are_lettered_like_footnotes():
+    assert backlinks_html([]) == ""
+    one = backlinks_html(["cite-k-1"])
+    assert 'href="#cite-k-1"' in one and ">↩</a>" in one
+    many = backlinks_html([f"cite-k-{n}" for n in range(1, 29)])
+    letters = [a.get_text() for a in BeautifulSoup(many, "html.parser").find_all("a")]
+    assert letters[:3] == ["a", "b", "c"] and letters[25:] == ["z", "aa", "ab"]
+
+
+def test_backlink_slots_are_filled_or_emptied():
+    reader = Reader(ReaderOptions())
+    out = reader.entry_extras(
+        "k", None, {}, "k", skip_fields=[], quotes=["{", "}"], repository="", delimiter=".", site_root="./"
+    )
+    page = f"<span id='k'>K</span>{out} <span id='j'>J</span>{out.replace('k', 'j')}"
+    filled = reader.fill_backlinks(page, {"k": ["cite-k-1"]})
+    assert "#cite-k-1" in filled and "\ue102" not in filled and "\ue103" not in filled
+    assert filled.count("scholar-backlinks") == 1
+
+
+def test_mark_math_wraps_once():
+    once = mark_math(r"On \(x^2\) and \[y\]")
+    assert once == r'On <span class="scholar-math">\(x^2\)</span> and <span class="scholar-math">\[y\]</span>'
+    assert mark_math(once) == once
+    already = r'<span class="arithmatex">\(x\)</span>'
+    assert mark_math(already) == already
+
+
+def test_repository_files_by_key(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "papers" / "sub").mkdir(parents=True)
+    for name in ("smith_2020.pdf", "smith_2020.slides.pdf", "other.pdf", "sub/deep.pdf"):
+        (docs / "papers" / name).write_bytes(b"%PDF")
+    repo = Repository(docs)
+    # jekyll-scholar: ':' and whitespace in the key become '_' in the file name
+    assert repo.files("papers", ".", "smith:2020") == {
+        "pdf": "papers/smith_2020.pdf",
+        "slides.pdf": "papers/smith_2020.slides.pdf",
+    }
+    assert repo.files("papers", "_", "smith") == {
+        "2020.pdf": "papers/smith_2020.pdf",
+        "2020.slides.pdf": "papers/smith_2020.slides.pdf",
+    }
+    assert repo.files("", ".", "other") == {}
+    assert repo.files("missing", ".", "other") == {}
+
+
+def test_repository_never_leaves_the_docs_folder(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    outside = tmp_path / "secret"
+    outside.mkdir()
+    (outside / "k.pdf").write_bytes(b"%PDF")
+    os.symlink(outside, docs / "papers")
+    repo = Repository(docs)
+    assert repo.files("papers", ".", "k") == {}
+    assert repo.files("../secret", ".", "k") == {}
