@@ -86,21 +86,19 @@ def _to_datetime(value: object) -> dt.datetime | None:
 
 
 def date_to_string(value: object, kind: str | None = None, style: str | None = None) -> str:
-    d = _to_datetime(value)
-    if d is None:
-        return "" if value is None else str(value)
-    month = d.strftime("%b")
-    if kind == "ordinal":
-        day = _ordinal(d.day)
-        return f"{month} {day}, {d.year}" if style == "US" else f"{day} {month} {d.year}"
-    return f"{d.day:02d} {month} {d.year}"
+    return _date_words(value, "%b", kind, style)
 
 
 def date_to_long_string(value: object, kind: str | None = None, style: str | None = None) -> str:
+    return _date_words(value, "%B", kind, style)
+
+
+def _date_words(value: object, month_format: str, kind: str | None, style: str | None) -> str:
+    """Jekyll's ``07 Nov 2008`` / ``7th Nov 2008`` / ``Nov 7th, 2008`` (style US), short or long month."""
     d = _to_datetime(value)
     if d is None:
         return "" if value is None else str(value)
-    month = d.strftime("%B")
+    month = d.strftime(month_format)
     if kind == "ordinal":
         day = _ordinal(d.day)
         return f"{month} {day}, {d.year}" if style == "US" else f"{day} {month} {d.year}"

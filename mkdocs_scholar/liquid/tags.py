@@ -266,19 +266,25 @@ def _find_page(links: Any, wanted: str) -> str | None:
     return None
 
 
-class PostUrlNode(MarkupNode):
+class PageLinkNode(MarkupNode):
+    """A link to another page of the site, named the Jekyll way; ``missing``/``hint`` say what went wrong."""
+
+    missing = "link: no page or file '{name}'"
+    hint = "give the path of a file in the site"
+
     def output(self, context: Any) -> str:
         facts = self.facts(context)
         name = self.interpolate(context, self.markup)
         path = _find_page(facts.links, name) if facts else None
         if path is None:
-            self.problem(
-                context,
-                f"post_url: no post named '{name}'",
-                hint="give the post's file name without extension, e.g. 2020-04-28-ICLR-2020",
-            )
+            self.problem(context, self.missing.format(name=name), hint=self.hint)
             return "#"
         return doc_link(path)
+
+
+class PostUrlNode(PageLinkNode):
+    missing = "post_url: no post named '{name}'"
+    hint = "give the post's file name without extension, e.g. 2020-04-28-ICLR-2020"
 
 
 class PostUrlTag(MarkupTag):
@@ -286,17 +292,8 @@ class PostUrlTag(MarkupTag):
     node_class = PostUrlNode
 
 
-class LinkNode(MarkupNode):
-    def output(self, context: Any) -> str:
-        facts = self.facts(context)
-        name = self.interpolate(context, self.markup)
-        path = _find_page(facts.links, name) if facts else None
-        if path is None:
-            self.problem(
-                context, f"link: no page or file '{name}'", hint="give the path of a file in the site"
-            )
-            return "#"
-        return doc_link(path)
+class LinkNode(PageLinkNode):
+    pass
 
 
 class LinkTag(MarkupTag):

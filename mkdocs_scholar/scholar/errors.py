@@ -16,11 +16,15 @@ class ScholarError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        where = ""
-        if self.path:
-            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
-        text = f"{where}{self.message}"
+        text = placed(self.message, self.path, self.line)
         return f"{text} ({self.hint})" if self.hint else text
+
+
+def placed(message: str, path: str | None, line: int | None) -> str:
+    """``path:line: message``, as compilers and MkDocs' own warnings write a place."""
+    if not path:
+        return message
+    return f"{path}:{line}: {message}" if line else f"{path}: {message}"
 
 
 class Problem:
@@ -45,10 +49,7 @@ class Problem:
         return cls(err.message, line=err.line or line, path=err.path or path, hint=err.hint)
 
     def __str__(self) -> str:
-        where = ""
-        if self.path:
-            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
-        text = f"{where}{self.message}"
+        text = placed(self.message, self.path, self.line)
         return f"{text}; {self.hint}" if self.hint else text
 
     def __repr__(self) -> str:
