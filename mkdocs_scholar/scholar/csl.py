@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from citeproc.source import Locator, Reference
 from citeproc.source.json import CiteProcJSON
 from citeproc.string import MixedString, NoCase, String
 
+from . import citeproc_memo
 from .errors import ScholarError
 from .latex import ET_AL, MARKER_HTML, NOCASE_CLOSE, NOCASE_OPEN
 from .paths import confined
@@ -155,6 +156,7 @@ class StyleProcessor:
             import io
 
             self.style = CitationStylesStyle(io.BytesIO(data), locale=_csl_locale(locale), validate=False)
+            citeproc_memo.enable(self.style)
         except ScholarError:
             raise
         except Exception as exc:  # lxml and citeproc raise many kinds; all mean "this style is unusable"
@@ -177,7 +179,7 @@ class StyleProcessor:
     ) -> CitationStylesBibliography:
         """A citeproc bibliography whose numbering follows ``order`` (lower-cased keys)."""
         bib = CitationStylesBibliography(self.style, source, formatter.html)
-        bib.keys = list(order)
+        bib.keys = _Numbering(order)
         bib.items = []
         return bib
 
@@ -259,6 +261,25 @@ class _EtAl:
             # the period the style puts after the names: "et al." already has one
             r"(?P<close>(?:</[^>]+>)*)(?P<period>\.(?!\.))?"
         )
+
+
+class _Numbering(list):
+    """``CitationStylesBibliography.keys`` with a constant-time ``index``: citeproc-py numbers an item by
+    ``keys.index(key) + 1``, a linear scan per entry that made a long bibliography quadratic."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        super().__init__(keys)
+        self._positions: dict[str, int] = {}
+        for i, key in enumerate(self):
+            self._positions.setdefault(key, i)
+
+    def index(self, key: str, *args: int) -> int:  # type: ignore[override]
+        if args:
+            return super().index(key, *args)
+        try:
+            return self._positions[key]
+        except KeyError:
+            raise ValueError(f"{key!r} is not in list") from None
 
 
 def _finish_html(text: str, et_al: _EtAl | None = None) -> str:

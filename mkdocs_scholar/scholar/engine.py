@@ -89,6 +89,7 @@ class Library:
         self._styles: dict[tuple[Path, str], csl.StyleProcessor] = {}
         self._style_refs: dict[tuple[str, tuple[Path, ...]], csl.StyleRef] = {}
         self.watched: set[Path] = set()
+        self._files: dict[tuple[str, str, tuple[str, ...]], list[Path]] = {}
         self._reported: set[str] = set()
 
     def report_once(self, problem: Problem) -> None:
@@ -123,10 +124,17 @@ class Library:
 
     def files_for(self, settings: ScholarSettings, names: Iterable[str]) -> list[Path]:
         names = [n for n in names if n.strip()]
-        if not names:
-            return self.default_files(settings)
-        base = self.source_dir(settings)
-        return [self._resolve_bib(n.strip(), base) for n in names]
+        # Every cite tag asks; resolving (globs, confinement, is_file) each time cost a millisecond a tag.
+        key = (settings.source, settings.bibliography, tuple(names))
+        found = self._files.get(key)
+        if found is None:
+            if names:
+                base = self.source_dir(settings)
+                found = [self._resolve_bib(n.strip(), base) for n in names]
+            else:
+                found = self.default_files(settings)
+            self._files[key] = found
+        return list(found)
 
     def _resolve_bib(self, name: str, base: Path) -> Path:
         # jekyll-scholar: `source/F`, adding .bib when F has no extension.
@@ -255,6 +263,8 @@ class CitationState:
         self.docs_dir = docs_dir  # where `repository` files must be, to be published with the site
         self.cited: list[str] = []  # jekyll-scholar's page.cited: keys in order of first cite/nocite
         self._segments: list[list[str]] = [[]]  # numbering order per --clear segment
+        self._cited_set: set[str] = set()
+        self._segment_sets: list[set[str]] = [set()]
         self._requests: list[_Cite | _Bibliography | _Literal] = []
         self._ids: set[str] = set()
         self._first_id: dict[str, str] = {}
@@ -304,11 +314,16 @@ class CitationState:
 
     def _mark_cited(self, keys: list[str]) -> None:
         for key in keys:
-            if key not in self.cited:
+            if key not in self._cited_set:
+                self._cited_set.add(key)
                 self.cited.append(key)
-            seg = self._segments[-1]
-            if key not in seg:
-                seg.append(key)
+            self._add_to_segment(key)
+
+    def _add_to_segment(self, key: str) -> None:
+        # Sets beside the lists: membership tests on the lists made a whole-file bibliography quadratic.
+        if key not in self._segment_sets[-1]:
+            self._segment_sets[-1].add(key)
+            self._segments[-1].append(key)
 
     def _missing(self) -> str:
         return html.escape(self.settings.missing_reference, quote=False)
@@ -422,14 +437,14 @@ class CitationState:
         if chosen is None:
             return self._missing()
         keys, bibs = chosen
-        seg = self._segments[-1]
         for key in keys:
-            if key not in seg:
-                seg.append(key)
+            self._add_to_segment(key)
         out = self._add(_Bibliography(keys, bibs, opts, len(self._segments) - 1, line, where=self.where))
         if opts.clear:
             self.cited.clear()
+            self._cited_set.clear()
             self._segments.append([])
+            self._segment_sets.append(set())
         return out
 
     def bibliography_count(self, opts: TagOptions, line: int | None = None) -> str:
