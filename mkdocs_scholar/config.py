@@ -24,6 +24,10 @@ class PluginOptions(Config):
     # Where browsers load MathJax from; a relative URL is taken from the site root
     mathjax_url = c.Type(str, default=DEFAULT_MATHJAX_URL)
 
+    # Parsed .bib files and formatted entries kept between builds, by content (safe to delete)
+    cache = c.Type(bool, default=True)
+    cache_dir = c.Type(str, default=".cache/mkdocs_scholar")  # relative to the folder of mkdocs.yml
+
     # One page per entry of the default bibliography (also made when _layouts/<details_layout> exists)
     details_pages = c.Type(bool, default=False)
 

@@ -34,7 +34,7 @@ from . import math
 from .frontmatter import split_front_matter, unpublished, wants_math
 from .liquid.environment import relative_root
 from .render import BuildState, PageInput, SiteFacts, render_page
-from .scholar.engine import LoadedBib
+from .scholar.cache import Store
 from .scholar.errors import Problem, ScholarError
 from .scholar.settings import ScholarSettings
 
@@ -66,8 +66,9 @@ class ScholarExtension(Extension):
 
     # Build state by (site folder, options, site facts); see the module docstring.
     _builds: dict[tuple[str, str, str], _Build] = {}
-    # Parsed .bib files by content, shared by successive builds of one process (``zensical serve``).
-    _bib_cache: dict[str, LoadedBib] = {}
+    # Parsed .bib files and formatted texts by content, shared by successive builds of one process
+    # (``zensical serve``); in memory only (Zensical gives an extension no end-of-build moment to save).
+    _store: Store = Store(None)
     # Configuration problems already said: once per process, not once per page.
     _said: set[str] = set()
 
@@ -123,7 +124,7 @@ class ScholarExtension(Extension):
             for note in notes:
                 _report_once(Problem(f"markdown_extensions: mkdocs_scholar.extension: {note}"))
             state = BuildState(
-                site, settings, math=mode, bib_cache=type(self)._bib_cache, html_links_from_source=True
+                site, settings, math=mode, store=type(self)._store, html_links_from_source=True
             )
             # `post_url` and `link` find pages by source path; Zensical turns a link to the source (in
             # Markdown and in raw HTML) into the page's URL itself, so the source path is all they need.

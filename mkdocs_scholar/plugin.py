@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import posixpath
 import shutil
 import tempfile
@@ -31,6 +32,7 @@ from . import bibpage, browser, details, excerpts, frontmatter, math, permalinks
 from .config import ScholarConfig
 from .liquid.site import PageRecord, site_index
 from .render import BuildState, PageInput, SiteFacts, render_page
+from .scholar.cache import Store
 from .scholar.errors import Problem, ScholarError
 from .scholar.reader import Reader, ReaderOptions, Repository
 from .scholar.settings import ScholarSettings
@@ -43,7 +45,7 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
     supports_multiple_instances = False
     # Parsed .bib files by content, kept across `mkdocs serve` rebuilds (MkDocs makes a new plugin object
     # for each rebuild); only the files of the latest build are kept.
-    _bib_cache: dict = {}
+    _stores: dict[str, Store] = {}
 
     def __init__(self) -> None:
         self.build: BuildState | None = None
@@ -77,7 +79,7 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             site,
             settings,
             math=self.config.math,
-            bib_cache=type(self)._bib_cache,
+            store=self._store(root),
             details_pages=self.config.details_pages,
             excerpt_separator=self.config.excerpt_separator,
             excerpt_marker=_blog_excerpt_marker(config),
@@ -227,11 +229,10 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             for message in permalinks.write_redirects(Path(config.site_dir), self._redirects):
                 log.warning(message)
         if self.build is not None:
-            # Keep only the .bib files this build used, so `serve` memory does not grow.
-            used = {k for k, v in type(self)._bib_cache.items() if v in self.build.library._by_path.values()}
-            for key in list(type(self)._bib_cache):
-                if key not in used:
-                    del type(self)._bib_cache[key]
+            self.build.library.finish()
+            # citeproc-py's style and reference objects hold reference cycles: free them now, so memory
+            # under `serve` does not grow from rebuild to rebuild.
+            gc.collect()
         self._cleanup()
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -254,6 +255,15 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
                 files.remove(file)
                 page_path = file.src_uri.rsplit(".", 1)[0] + ".md"
                 files.append(File.generated(config, page_path, content=markdown))
+
+    def _store(self, root: Path) -> Store:
+        """Parsed .bib files and formatted entries, one store per cache folder for the process (MkDocs
+        makes a new plugin object for each `serve` rebuild), on disk unless `cache: false`."""
+        folder = (root / self.config.cache_dir).resolve() if self.config.cache else None
+        store = type(self)._stores.get(str(folder))
+        if store is None:
+            store = type(self)._stores[str(folder)] = Store(folder)
+        return store
 
     def _staged(self, src_uri: str, text: str) -> str:
         """A copy of a page with translated front matter, which MkDocs and Material read instead."""

@@ -32,6 +32,7 @@ from .liquid.environment import (
 )
 from .liquid.filters import build_time
 from .liquid.site import load_data
+from .scholar.cache import Store
 from .scholar.engine import CitationState, Library, LoadedBib
 from .scholar.errors import Problem
 from .scholar.reader import Reader
@@ -81,7 +82,7 @@ class BuildState:
         settings: ScholarSettings,
         *,
         math: str = "page",
-        bib_cache: dict[str, LoadedBib] | None = None,
+        store: Store | None = None,
         details_pages: bool = False,
         html_links_from_source: bool = False,
         excerpt_separator: str = "",
@@ -101,7 +102,7 @@ class BuildState:
         if site.data is None:
             site.data, data_problems = load_data(site.root / "_data", site.root)
             self.problems.extend(data_problems)
-        self.library = Library(site.root, self.problems.append, bib_cache)
+        self.library = Library(site.root, self.problems.append, store)
         includes = site.root / "_includes"
         self.env = JekyllEnvironment(root=site.root, includes_dir=includes if includes.is_dir() else None)
         for tag in SCHOLAR_TAGS:

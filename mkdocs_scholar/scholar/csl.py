@@ -9,6 +9,7 @@ engine decides order and numbering itself: citeproc-py numbers an item by its po
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from collections.abc import Iterable, Mapping
@@ -155,6 +156,10 @@ class StyleProcessor:
                 data = data[3:]
             import io
 
+            # What a formatted text depends on besides the entry: the style's content (a custom .csl may be
+            # edited while `serve` runs), and whether the style prints citation numbers at all.
+            self.digest = hashlib.sha256(data).hexdigest()
+            self.uses_number = b"citation-number" in data
             self.style = CitationStylesStyle(io.BytesIO(data), locale=_csl_locale(locale), validate=False)
             citeproc_memo.enable(self.style)
         except ScholarError:
@@ -272,6 +277,9 @@ class _Numbering(list):
         self._positions: dict[str, int] = {}
         for i, key in enumerate(self):
             self._positions.setdefault(key, i)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._positions
 
     def index(self, key: str, *args: int) -> int:  # type: ignore[override]
         if args:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import glob
+import hashlib
 import html
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -24,6 +25,7 @@ from citeproc.source import Reference
 
 from . import csl
 from .bibtex import BibEntry, BibFile, load_bib_file, parse_bib_text
+from .cache import ParsedBib, Store, Texts, entry_digest
 from .csl_json import check_bib, entry_to_csl
 from .errors import Problem, ScholarError
 from .latex import latex_to_rich
@@ -47,6 +49,7 @@ class LoadedBib:
 
     label: str
     file: BibFile
+    digests: dict[str, str] = field(default_factory=dict)  # key -> entry content hash (cache.py)
     lower: dict[str, str] = field(default_factory=dict)
     _items: dict[str, dict] = field(default_factory=dict)
     _refs: dict[str, Reference] = field(default_factory=dict)
@@ -54,8 +57,19 @@ class LoadedBib:
     def __post_init__(self) -> None:
         for key in self.file.entries:
             self.lower.setdefault(key.lower(), key)
-        # what CSL cannot show as written (unknown types and LaTeX macros): reported with the file's issues
-        self.file.issues.extend(check_bib(self.file))
+
+    @classmethod
+    def parse(cls, file: BibFile) -> BibFile:
+        """A freshly parsed file, with what CSL cannot show as written (unknown types and LaTeX macros)
+        added to its issues: done once per parse, so a file kept across builds is not checked again."""
+        file.issues.extend(check_bib(file))
+        return file
+
+    def digest(self, key: str) -> str:
+        found = self.digests.get(key)
+        if found is None:
+            found = self.digests[key] = entry_digest(self.file.entries[key])
+        return found
 
     def find(self, key: str) -> str | None:
         """The key as written in the file, matched exactly first, then ignoring case (as BibTeX does)."""
@@ -81,10 +95,12 @@ class Library:
     """Everything parsed once per build: .bib files (by content, also across ``serve`` rebuilds through
     ``cache``) and CSL styles (one processor per style and locale)."""
 
-    def __init__(self, root: Path, report: Report, cache: dict[str, LoadedBib] | None = None) -> None:
+    def __init__(self, root: Path, report: Report, store: Store | None = None) -> None:
         self.root = root.resolve()
         self.report = report
-        self._cache = cache if cache is not None else {}
+        # Parsed files and formatted texts by content, beyond this build (serve rebuilds; on disk when the
+        # store has a folder): see cache.py.
+        self.store = store if store is not None else Store(None)
         self._by_path: dict[Path, LoadedBib] = {}
         self._styles: dict[tuple[Path, str], csl.StyleProcessor] = {}
         self._style_refs: dict[tuple[str, tuple[Path, ...]], csl.StyleRef] = {}
@@ -164,20 +180,27 @@ class Library:
             data = path.read_bytes()
         except OSError as exc:
             raise ScholarError(f"cannot read bibliography '{label}': {exc.strerror}") from exc
-        import hashlib
-
         digest = hashlib.sha256(data).hexdigest()
-        loaded = self._cache.get(digest + label)
-        if loaded is None:
-            loaded = LoadedBib(label, load_bib_file(path, label))
-            self._cache[digest + label] = loaded
+        parsed = self.store.parsed_bib(digest, label)
+        if parsed is None:
+            parsed = ParsedBib.of(LoadedBib.parse(load_bib_file(path, label)))
+            self.store.store_bib(digest, label, parsed)
+        loaded = LoadedBib(label, parsed.file, dict(parsed.digests))
         for issue in loaded.file.issues:
             self.report(Problem(issue.message, line=issue.line, path=issue.path or label))
         self._by_path[path] = loaded
         return loaded
 
     def load_text(self, text: str, label: str) -> LoadedBib:
-        return LoadedBib(label, parse_bib_text(text, label))
+        return LoadedBib(label, LoadedBib.parse(parse_bib_text(text, label)))
+
+    def texts(self, proc: csl.StyleProcessor) -> Texts:
+        """Formatted texts already known for this style and locale."""
+        return self.store.texts(proc.digest, proc.locale)
+
+    def finish(self) -> None:
+        """The build is over: keep what it formatted (on disk too), trim the rest."""
+        self.store.finish_build()
 
     # CSL styles
     def processor(self, spec: str, locale: str, search: tuple[Path, ...] = ()) -> csl.StyleProcessor:
@@ -806,7 +829,24 @@ class _FormatContext:
                     source = self._source(proc, request.segment)
                     local = other.new_bibliography(source, list(bib.keys))
                     return other.bibliography_entry(local, csl.citation_item(key), label=request.numbered)
-        return proc.bibliography_entry(bib, csl.citation_item(key), label=request.numbered)
+        return self._cached_entry(proc, bib, key, request)
+
+    def _cached_entry(self, proc: csl.StyleProcessor, bib: Any, key: str, request: _Bibliography) -> str:
+        """An entry's formatted text, from the build's store when the same entry was formatted before with
+        the same style, locale, number and year suffix (in this build, an earlier one or on disk)."""
+        hit = self.state._find(request.bibs, key)
+        if hit is None:
+            return proc.bibliography_entry(bib, csl.citation_item(key), label=request.numbered)
+        low = key.lower()
+        number = bib.keys.index(low) + 1 if proc.uses_number and low in bib.keys else 0
+        suffix = bib.source[low].get("year_suffix", "") if low in bib.source else ""
+        ckey = f"b|{hit[1].digest(hit[0])}|{number}|{int(request.numbered)}|{suffix}"
+        texts = self.state.library.texts(proc)
+        text = texts.get(ckey)
+        if text is None:
+            text = proc.bibliography_entry(bib, csl.citation_item(key), label=request.numbered)
+            texts.put(ckey, text)
+        return text
 
     def _list(self, request: _Bibliography, entries: list[str]) -> str:
         s = self.settings

