@@ -14,6 +14,7 @@ from markdown import Markdown
 
 from mkdocs_scholar import extension
 from mkdocs_scholar.scholar import engine
+from mkdocs_scholar.scholar.cache import Store
 from tests.conftest import EXAMPLE
 
 context = pytest.importorskip(
@@ -27,15 +28,14 @@ EXT = "mkdocs_scholar.extension"
 @pytest.fixture(autouse=True)
 def fresh_extension_state():
     """The extension keeps build state on its class (one per process); each test starts without any."""
-    saved = (dict(extension.ScholarExtension._builds), dict(extension.ScholarExtension._bib_cache))
+    saved = (dict(extension.ScholarExtension._builds), extension.ScholarExtension._store)
     extension.ScholarExtension._builds.clear()
-    extension.ScholarExtension._bib_cache.clear()
+    extension.ScholarExtension._store = Store(None)
     extension.ScholarExtension._said.clear()
     yield
     extension.ScholarExtension._builds.clear()
     extension.ScholarExtension._builds.update(saved[0])
-    extension.ScholarExtension._bib_cache.clear()
-    extension.ScholarExtension._bib_cache.update(saved[1])
+    extension.ScholarExtension._store = saved[1]
 
 
 @pytest.fixture
