@@ -647,6 +647,7 @@ class _FormatContext:
         self._sources: dict[tuple[int, int], dict[str, Reference]] = {}
         self._bibs: dict[tuple[int, int], Any] = {}
         self._failed_styles: set[str] = set()
+        self._suffixes: dict[tuple[int, int], dict[str, str]] = {}  # year suffixes by (style, segment)
         self._procs: dict[int, csl.StyleProcessor | None] = {}
 
     def prepare(self, requests: list[_Cite | _Bibliography | _Literal]) -> None:
@@ -665,15 +666,19 @@ class _FormatContext:
             group = wanted.setdefault((id(proc), request.segment), [])
             group.extend((key, request.bibs) for key in request.keys)
         for (proc_id, segment), pairs in wanted.items():
-            source = self._sources.setdefault((proc_id, segment), {})
+            source = self._sources.setdefault((proc_id, segment), _LazySource())
             for key, bibs in pairs:
                 low = key.lower()
                 if low not in source:
                     hit = self.state._find(bibs, key)
                     if hit is not None:
-                        source[low] = hit[1].reference(hit[0])
-            if procs[proc_id].year_suffix:
-                _add_year_suffixes(procs[proc_id], source, [k for k, _ in pairs])
+                        source.pending[low] = (hit[1], hit[0])
+            proc = procs[proc_id]
+            if proc.year_suffix:
+                texts = self.state.library.texts(proc)
+                self._suffixes[(proc_id, segment)] = _add_year_suffixes(
+                    proc, source, [k for k, _ in pairs], texts
+                )
         self._entries: dict[tuple[int, int, str], str] = {}  # formatted entries, reused by previews
 
     def report(self, problem: Problem, request: _Cite | _Bibliography) -> None:
@@ -705,7 +710,7 @@ class _FormatContext:
         self, proc: csl.StyleProcessor, segment: int, bibs: list[LoadedBib], keys: Iterable[str]
     ) -> dict[str, Reference]:
         """The (style, segment) source, with references for ``keys`` added (the members of a @set)."""
-        source = self._sources.setdefault((id(proc), segment), {})
+        source = self._sources.setdefault((id(proc), segment), _LazySource())
         for key in keys:
             if key.lower() not in source:
                 hit = self.state._find(bibs, key)
@@ -839,7 +844,7 @@ class _FormatContext:
             return proc.bibliography_entry(bib, csl.citation_item(key), label=request.numbered)
         low = key.lower()
         number = bib.keys.index(low) + 1 if proc.uses_number and low in bib.keys else 0
-        suffix = bib.source[low].get("year_suffix", "") if low in bib.source else ""
+        suffix = self._suffixes.get((id(proc), request.segment), {}).get(low, "")
         ckey = f"b|{hit[1].digest(hit[0])}|{number}|{int(request.numbered)}|{suffix}"
         texts = self.state.library.texts(proc)
         text = texts.get(ckey)
@@ -1160,25 +1165,59 @@ def _entry_locale(entry: BibEntry) -> str | None:
     return csl._csl_locale(raw) if re.match(r"^[a-z]{2}(-[a-z]{2})?$", raw) else None
 
 
-def _add_year_suffixes(proc: csl.StyleProcessor, source: dict[str, Reference], keys: list[str]) -> None:
+class _LazySource(dict):
+    """citeproc-py's source for one (style, segment) of a page: a reference is made only when formatting
+    needs it, so entries whose text comes from the cache cost nothing (``pending``: key → file, key)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending: dict[str, tuple[LoadedBib, str]] = {}
+
+    def __missing__(self, low: str) -> Reference:
+        hit = self.pending.get(low)
+        if hit is None:
+            raise KeyError(low)
+        ref = self[low] = hit[0].reference(hit[1])
+        return ref
+
+    def __contains__(self, low: object) -> bool:
+        return dict.__contains__(self, low) or low in self.pending
+
+    def get(self, low: str, default: Any = None) -> Any:
+        try:
+            return self[low]
+        except KeyError:
+            return default
+
+
+def _add_year_suffixes(proc: csl.StyleProcessor, source: _LazySource, keys: list[str], texts: Texts) -> dict:
     """Author-date styles: works whose citations read the same get 2008a, 2008b (jekyll-scholar never did:
-    defect 3). Letters follow the titles' order; the page's copies of the references carry them."""
+    defect 3). Letters follow the titles' order; the page's copies of the references carry them. Each
+    work's citation, alone, comes from the cache when it was formatted before. Returns key → letter."""
     unique = list(dict.fromkeys(k.lower() for k in keys if k.lower() in source))
     if len(unique) < 2:
-        return
+        return {}
     bib = proc.new_bibliography(source, unique)
     alike: dict[str, list[str]] = {}
     for key in unique:
-        text = proc.citation_parts(bib, [csl.citation_item(key)])[0]
+        pending = source.pending.get(key)
+        ckey = f"y|{pending[0].digest(pending[1])}" if pending else None
+        text = texts.get(ckey) if ckey else None
+        if text is None:
+            text = proc.citation_parts(bib, [csl.citation_item(key)])[0]
+            if ckey:
+                texts.put(ckey, text)
         alike.setdefault(text, []).append(key)
+    letters = {}
     for group in alike.values():
         if len(group) < 2:
             continue
         group.sort(key=lambda k: str(source[k].get("title", "")).lower())
         for i, key in enumerate(group):
             ref = copy.copy(source[key])
-            ref["year_suffix"] = _letters(i)
+            ref["year_suffix"] = letters[key] = _letters(i)
             source[key] = ref
+    return letters
 
 
 def _letters(n: int) -> str:
