@@ -494,18 +494,20 @@ def _linked(bib: BibFile, entry: BibEntry, fname: str) -> list[BibEntry]:
         if target is entry:
             continue  # an entry related to itself adds nothing
         if target is None:
-            bib.issues.append(
-                BibIssue(
-                    bib.path,
-                    entry.line,
-                    entry.key,
-                    f"{fname} '{ref}' of entry '{entry.key}' is not in this file (add the entry '{ref}' or "
-                    f"remove it from the {fname} field)",
-                )
-            )
+            bib.issues.append(_missing_parent(bib, entry, fname, ref, f"remove it from the {fname} field"))
             continue
         out.append(target)
     return out
+
+
+def _missing_parent(bib: BibFile, entry: BibEntry, fname: str, ref: str, remedy: str) -> BibIssue:
+    """An entry names (in ``crossref``, ``xdata``, ``related``, …) a key the file does not have."""
+    return BibIssue(
+        bib.path,
+        entry.line,
+        entry.key,
+        f"{fname} '{ref}' of entry '{entry.key}' is not in this file (add the entry '{ref}' or {remedy})",
+    )
 
 
 def _resolve(bib: BibFile, entry: BibEntry, done: set[str], stack: list[str]) -> None:
@@ -530,15 +532,7 @@ def _resolve(bib: BibFile, entry: BibEntry, done: set[str], stack: list[str]) ->
     for fname, ref in parents:
         parent = find_key(bib, ref)
         if parent is None:
-            bib.issues.append(
-                BibIssue(
-                    bib.path,
-                    entry.line,
-                    entry.key,
-                    f"{fname} '{ref}' of entry '{entry.key}' is not in this file (add the entry '{ref}' or "
-                    f"remove the {fname} field)",
-                )
-            )
+            bib.issues.append(_missing_parent(bib, entry, fname, ref, f"remove the {fname} field"))
             continue
         _resolve(bib, parent, done, stack)
         _inherit(entry, parent, titles=fname == "crossref")
