@@ -57,7 +57,9 @@ def make_site(root: Path, style: str = "apa", **options: object) -> Path:
     (root / "docs" / "index.md").write_text(PAGE, encoding="utf-8")
     extra = "".join(f"      {k}: {json.dumps(v)}\n" for k, v in options.items())
     (root / "mkdocs.yml").write_text(
-        f"site_name: Cache test\nplugins:\n  - scholar:\n      style: {style}\n{extra}", encoding="utf-8"
+        "site_name: Cache test\ntheme:\n  name: material\n"
+        f"plugins:\n  - scholar:\n      style: {style}\n{extra}",
+        encoding="utf-8",
     )
     return root
 
@@ -71,7 +73,7 @@ def build(root: Path) -> BeautifulSoup:
 
 def content(page: BeautifulSoup) -> str:
     """The page's own content (the theme around it is the same in every build)."""
-    return str(page.find(attrs={"role": "main"}))
+    return str(page.select_one("article") or page.find(attrs={"role": "main"}))
 
 
 def shard_files(root: Path) -> list[Path]:
