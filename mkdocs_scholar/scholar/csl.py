@@ -173,7 +173,7 @@ class StyleProcessor:
         self.citation_layout = root.citation.layout
         bib = root.bibliography
         self.bibliography_layout = bib.layout if bib is not None else None
-        self.numeric = _is_numeric(root)
+        self.numeric = _is_numeric(root, self.uses_number)
         self.second_field_align = bool(bib is not None and bib.get("second-field-align"))
         self.year_suffix = bool(root.citation.get("disambiguate-add-year-suffix") == "true")
         self._et_al = _EtAl(_term_text(root, "et-al") or "et al.", _term_text(root, "and") or "and")
@@ -414,7 +414,8 @@ def _term_text(root: object, name: str) -> str:
     return html.escape(text or "", quote=False)
 
 
-def _is_numeric(root: object) -> bool:
+def _is_numeric(root: object, uses_number: bool) -> bool:
+    """A numeric style by its declared category, else by whether it prints citation numbers at all."""
     info = root.find("cs:info", root.nsmap)  # type: ignore[attr-defined]
     if info is not None:
         for cat in info.findall("cs:category", root.nsmap):  # type: ignore[attr-defined]
@@ -422,13 +423,7 @@ def _is_numeric(root: object) -> bool:
                 return True
             if cat.get("citation-format") is not None:
                 return False
-    return b"citation-number" in _tostring(root)
-
-
-def _tostring(root: object) -> bytes:
-    from lxml import etree
-
-    return etree.tostring(root)
+    return uses_number
 
 
 def _csl_locale(locale: str) -> str:
