@@ -30,7 +30,7 @@ from typing import Any
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
-from . import math
+from . import math, rawhtml
 from .frontmatter import split_front_matter, unpublished, wants_math
 from .liquid.environment import relative_root
 from .render import BuildState, PageInput, SiteFacts, render_page
@@ -108,6 +108,7 @@ class ScholarExtension(Extension):
             md, build, page, _docs_dir(config), use_math, self.getConfig("mathjax_url")
         )
         md.preprocessors.register(preprocessor, "mkdocs_scholar", PRIORITY)
+        rawhtml.RawHtmlExtension().extendMarkdown(md)
 
     def _build_for(self, config: Mapping[str, Any], mode: str) -> _Build:
         root = Path(config.get("root_dir") or ".").resolve()
@@ -124,7 +125,12 @@ class ScholarExtension(Extension):
             for note in notes:
                 _report_once(Problem(f"markdown_extensions: mkdocs_scholar.extension: {note}"))
             state = BuildState(
-                site, settings, math=mode, store=type(self)._store, html_links_from_source=True
+                site,
+                settings,
+                math=mode,
+                store=type(self)._store,
+                html_links_from_source=True,
+                stash_html=True,
             )
             # `post_url` and `link` find pages by source path; Zensical turns a link to the source (in
             # Markdown and in raw HTML) into the page's URL itself, so the source path is all they need.

@@ -28,7 +28,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import bibpage, browser, details, excerpts, frontmatter, math, permalinks
+from . import bibpage, browser, details, excerpts, frontmatter, math, permalinks, rawhtml
 from .config import ScholarConfig
 from .liquid.site import PageRecord, site_index
 from .render import BuildState, PageInput, SiteFacts, render_page
@@ -84,8 +84,10 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             excerpt_separator=self.config.excerpt_separator,
             excerpt_marker=_blog_excerpt_marker(config),
             reader=_reader(self.config, config),
+            stash_html=True,
         )
         config.markdown_extensions.append(math.MathExtension(lambda: self._page_math))
+        config.markdown_extensions.append(rawhtml.RawHtmlExtension())
         config.extra_javascript.append(math.LOADER_PATH)
         config.extra_css.append(math.CSS_PATH)
         if self.config.previews or self.config.bibtex_button:

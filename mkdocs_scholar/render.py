@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import details
+from . import details, rawhtml
 from .details import DETAILS_KEY
 from .excerpt_separator import mark_excerpt
 from .frontmatter import wants_math
@@ -88,6 +88,7 @@ class BuildState:
         excerpt_separator: str = "",
         excerpt_marker: str = "<!-- more -->",
         reader: Reader | None = None,
+        stash_html: bool = False,
     ) -> None:
         self.site = site
         self.settings = settings
@@ -112,6 +113,9 @@ class BuildState:
         self.details = details_pages or (self.layouts_dir / settings.details_layout).is_file()
         self.links: dict[str, str] = {}  # docs-relative source path → site-relative URL, set by the generator
         self.reader = reader  # previews, backlinks, entry links (None: jekyll-scholar's plain output)
+        # True where the generator's Markdown has ``rawhtml.RawHtmlExtension``: bibliographies are marked
+        # for it, and pass the Markdown step unparsed.
+        self.stash_html = stash_html
 
     def is_tag(self, name: str) -> bool:
         return name in self.env.tags or name.startswith("end") and name[3:] in self.env.tags
@@ -210,6 +214,7 @@ def _render_page(markdown: str, page: PageInput, build: BuildState) -> RenderRes
         details_enabled=build.details,
         docs_dir=build.site.docs_dir,
         reader=build.reader,
+        wrap_html=rawhtml.wrap if build.stash_html else None,
     )
     facts.citations = state
     variables = {

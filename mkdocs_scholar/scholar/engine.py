@@ -15,6 +15,7 @@ import copy
 import glob
 import hashlib
 import html
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from typing import Any
 
 from citeproc.source import Reference
 
-from . import csl
+from . import csl, pool
 from .bibtex import BibEntry, BibFile, load_bib_file, parse_bib_text
 from .cache import ParsedBib, Store, Texts, entry_digest
 from .csl_json import check_bib, entry_to_csl
@@ -39,6 +40,7 @@ Report = Callable[[Problem], None]
 TemplateRenderer = Callable[[str, Mapping[str, Any], int | None], str]
 
 _PLACEHOLDER = "\ue100{}\ue101"
+_LINK_FIELDS = ("DOI", "URL")  # what reader.entry_links reads of an entry's CSL item
 _PLACEHOLDER_RE = re.compile("\ue100(\\d+)\ue101")
 
 
@@ -273,6 +275,7 @@ class CitationState:
         details_enabled: bool = False,
         docs_dir: Path | None = None,
         reader: Reader | None = None,
+        wrap_html: Callable[[str], str] | None = None,
     ) -> None:
         self.library = library
         self.settings = settings
@@ -296,6 +299,8 @@ class CitationState:
         self.reader = reader
         self.cite_ids: dict[str, list[str]] = {}  # entry anchor -> ids of the citation links to it
         self._first_cite: dict[str, str] = {}  # key -> id of its first citation link
+        # Marks a bibliography's HTML for the Markdown step to keep as it is, unparsed (rawhtml.py).
+        self.wrap_html = wrap_html
 
     # -- lookups --------------------------------------------------------------------------------
     def _bibs(self, opts: TagOptions, line: int | None) -> list[LoadedBib] | None:
@@ -581,6 +586,8 @@ class CitationState:
         for index, request in enumerate(self._requests):
             if isinstance(request, _Bibliography):
                 rendered[index] = context.bibliography(request)
+                if self.wrap_html is not None and request.numbered:  # a list, not an inline reference
+                    rendered[index] = self.wrap_html(rendered[index])
         for index, request in enumerate(self._requests):
             if isinstance(request, _Cite):
                 rendered[index] = context.cite(request)
@@ -734,15 +741,10 @@ class _FormatContext:
             return html.escape(s.missing_reference, quote=False)
         source = self._source(proc, request.segment)
         bib = self._citeproc_bib(proc, request.segment, source)
-        items = []
-        for i, key in enumerate(request.keys):
-            locator = request.locators[i] if i < len(request.locators) else None
-            label = request.labels[i] if i < len(request.labels) else None
-            items.append(csl.citation_item(key, locator=locator, label=label))
         full_bib = bib
         if request.suppress_author:
             bib = _without_authors(proc, bib, source, request.keys)
-        parts = proc.citation_parts(bib, items)
+        parts = self._citation_parts(proc, bib, request)
         prefix, delimiter, suffix = proc.citation_affixes()
         parts = [
             self._cite_set(proc, bib, request, key, part, delimiter)
@@ -770,6 +772,41 @@ class _FormatContext:
         )
         return f"{prefix}{inner}{suffix}"
 
+    def _citation_parts(self, proc: csl.StyleProcessor, bib: Any, request: _Cite) -> list[str]:
+        """Each key's citation text, from the build's store when the same entry was cited before with the
+        same style, locale, number, year suffix, locator and label. Nothing else changes it: each item is
+        rendered alone, and citeproc-py keeps no cite history here (every cite is a "first" position)."""
+        texts = self.state.library.texts(proc)
+        suffixes = self._suffixes.get((id(proc), request.segment), {})
+        parts = []
+        for i, key in enumerate(request.keys):
+            locator = request.locators[i] if i < len(request.locators) else None
+            label = request.labels[i] if i < len(request.labels) else None
+            item = csl.citation_item(key, locator=locator, label=label)
+            hit = self.state._find(request.bibs, key)
+            if hit is None:
+                parts.append(proc.citation_parts(bib, [item])[0])
+                continue
+            low = key.lower()
+            number = bib.keys.index(low) + 1 if proc.uses_number and low in bib.keys else 0
+            ckey = "|".join(
+                (
+                    "c",
+                    hit[1].digest(hit[0]),
+                    str(number),
+                    suffixes.get(low, ""),
+                    str(int(request.suppress_author)),
+                    repr(locator),
+                    repr(label),
+                )
+            )
+            text = texts.get(ckey)
+            if text is None:
+                text = proc.citation_parts(bib, [item])[0]
+                texts.put(ckey, text)
+            parts.append(text)
+        return parts
+
     def _entry(self, proc: csl.StyleProcessor, bib: Any, segment: int, key: str) -> str:
         """A key's formatted entry, as this page's bibliography shows it if it does (for previews)."""
         cache_key = (id(proc), segment, key)
@@ -789,6 +826,7 @@ class _FormatContext:
             bib = self._citeproc_bib(proc, request.segment, source)
         else:
             bib = proc.new_bibliography(source, [k.lower() for k in request.keys])
+        self._prefetch(proc, bib, request)
         template = self._template(opts, request)
         tag = _safe_tag(s.reference_tagname, "span")
         details = self.state.details_enabled
@@ -836,16 +874,51 @@ class _FormatContext:
                     return other.bibliography_entry(local, csl.citation_item(key), label=request.numbered)
         return self._cached_entry(proc, bib, key, request)
 
+    def _entry_key(
+        self, proc: csl.StyleProcessor, bib: Any, hit: tuple[str, LoadedBib], request: _Bibliography
+    ) -> str:
+        """What a formatted entry depends on: its content, number, year suffix and whether it is listed."""
+        low = hit[0].lower()
+        number = bib.keys.index(low) + 1 if proc.uses_number and low in bib.keys else 0
+        suffix = self._suffixes.get((id(proc), request.segment), {}).get(low, "")
+        return f"b|{hit[1].digest(hit[0])}|{number}|{int(request.numbered)}|{suffix}"
+
+    def _prefetch(self, proc: csl.StyleProcessor, bib: Any, request: _Bibliography) -> None:
+        """Format, on every core, the entries of a long bibliography that no cache knows yet (pool.py);
+        the loop over the entries then finds them all in the store."""
+        if len(request.keys) < pool.PARALLEL_MIN:
+            return
+        texts = self.state.library.texts(proc)
+        own_locale = csl._csl_locale(self.settings.locale)
+        todo: list[tuple[str, str]] = []
+        for key in request.keys:
+            hit = self.state._find(request.bibs, key)
+            if hit is None:
+                continue
+            if self.settings.allow_locale_overrides and _entry_locale(hit[1].entry(hit[0])) not in (
+                None,
+                own_locale,
+            ):
+                continue  # formatted with another locale's processor, in the loop
+            ckey = self._entry_key(proc, bib, hit, request)
+            if texts.get(ckey) is None:
+                todo.append((ckey, key))
+        if len(todo) < pool.PARALLEL_MIN:
+            return
+        label = request.numbered
+        done = pool.format_all(
+            len(todo), lambda i: proc.bibliography_entry(bib, csl.citation_item(todo[i][1]), label=label)
+        )
+        for (ckey, _), text in zip(todo, done, strict=True):
+            texts.put(ckey, text)
+
     def _cached_entry(self, proc: csl.StyleProcessor, bib: Any, key: str, request: _Bibliography) -> str:
         """An entry's formatted text, from the build's store when the same entry was formatted before with
         the same style, locale, number and year suffix (in this build, an earlier one or on disk)."""
         hit = self.state._find(request.bibs, key)
         if hit is None:
             return proc.bibliography_entry(bib, csl.citation_item(key), label=request.numbered)
-        low = key.lower()
-        number = bib.keys.index(low) + 1 if proc.uses_number and low in bib.keys else 0
-        suffix = self._suffixes.get((id(proc), request.segment), {}).get(low, "")
-        ckey = f"b|{hit[1].digest(hit[0])}|{number}|{int(request.numbered)}|{suffix}"
+        ckey = self._entry_key(proc, bib, hit, request)
         texts = self.state.library.texts(proc)
         text = texts.get(ckey)
         if text is None:
@@ -935,10 +1008,11 @@ class _FormatContext:
         if request.numbered:  # previews on this page show the entry as this list does
             self._entries.setdefault((id(proc), request.segment, key), text)
         hit = self.state._find(request.bibs, key)
+        links = hit is not None and self.state.reader.options.entry_links
         extras = self.state.reader.entry_extras(
             key,
             hit[1].entry(hit[0]) if hit else None,
-            hit[1].item(hit[0]) if hit else None,
+            self._link_fields(proc, hit[1], hit[0]) if hit and links else None,
             anchor,
             skip_fields=s.bibtex_skip_fields,
             quotes=s.bibtex_quotes,
@@ -947,6 +1021,24 @@ class _FormatContext:
             site_root=self.state.details_base,  # the page's relative path to the site root
         )
         return f'<{tag} id="{html.escape(anchor)}">{text}</{tag}>{extras}'
+
+    def _link_fields(self, proc: csl.StyleProcessor, loaded: LoadedBib, key: str) -> dict[str, str]:
+        """The CSL fields entry links are made of (DOI, URL), from the store when the entry is known:
+        converting a whole entry to CSL only for them was most of a warm build's reader features."""
+        texts = self.state.library.texts(proc)
+        ckey = f"l|{loaded.digest(key)}"
+        cached = texts.get(ckey)
+        if cached is not None:
+            try:
+                fields = json.loads(cached)
+            except ValueError:  # a damaged cache: made again below
+                fields = None
+            if isinstance(fields, dict):
+                return fields
+        item = loaded.item(key)
+        fields = {k: str(item[k]) for k in _LINK_FIELDS if item.get(k)}
+        texts.put(ckey, json.dumps(fields))
+        return fields
 
     def _template(self, opts: TagOptions, request: _Bibliography) -> str | None:
         source = opts.template or self.settings.bibliography_template

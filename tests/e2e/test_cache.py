@@ -103,13 +103,61 @@ def test_output_is_the_same_without_cache_cold_and_warm(tmp_path, style):
 
 
 def test_second_build_takes_entries_from_the_cache(tmp_path):
-    # (citations are formatted on each build: they are cheap, and year suffixes depend on the page)
     root = make_site(tmp_path / "s")
     build(root)
     mark_cached_texts(root)
     page = build(root)
     items = page.select("ol.bibliography li")
     assert len(items) == 3 and all("CACHED-" in li.get_text() for li in items)
+    # Citations too: each cited key's text, with its locator, is a cached text.
+    cites = page.select("a.citation")
+    assert len(cites) == 4 and all("CACHED-" in a.get_text() for a in cites)
+
+
+# Two works by one author in one year (2020a, 2020b), and one entry cited three ways.
+SUFFIX_BIB = (
+    BIB
+    + """
+@article{alpha2020b,
+  author = {Lovelace, Ada and Babbage, Charles},
+  title = {A second note on engines},
+  journal = {Journal of Engines},
+  year = {2020}
+}
+"""
+)
+
+SUFFIX_PAGE = """# Papers
+
+{% cite alpha2020 %}, {% cite alpha2020b %}, {% cite alpha2020 -l 5 %}, {% cite alpha2020 -L chapter -l 5 %},
+{% cite alpha2020 --suppress_author %} and {% cite beta2019 -l 12-14 %}.
+
+{% bibliography --cited %}
+"""
+
+
+@pytest.mark.parametrize("style", ["apa", "ieee", "chicago-author-date"])
+def test_cached_citations_keep_what_each_cite_asked_for(tmp_path, style):
+    """A citation's cached text is only reused for the same entry with the same number, year suffix,
+    locator, label and author suppression: the warm build shows what a build without cache shows."""
+    pages = {}
+    for name, options in (("nocache", {"cache": False}), ("cached", {})):
+        root = make_site(tmp_path / name, style, **options)
+        (root / "_bibliography" / "references.bib").write_text(SUFFIX_BIB, encoding="utf-8")
+        (root / "docs" / "index.md").write_text(SUFFIX_PAGE, encoding="utf-8")
+        pages[name] = [content(build(root))]
+        if name == "cached":
+            pages[name].append(content(build(root)))
+    plain = pages["nocache"][0]
+    assert pages["cached"] == [plain, plain]
+    cites = [a.get_text() for a in BeautifulSoup(plain, "html.parser").select("a.citation")]
+    # Different texts for the first cites (ieee's number does not change with --suppress_author;
+    # chicago-author-date prints no label for a chapter)
+    distinct = {"apa": cites[:5], "ieee": cites[:4], "chicago-author-date": cites[:3]}[style]
+    assert len(set(distinct)) == len(distinct), cites
+    if style != "ieee":
+        # letters follow the titles' order: "A second note…" is 2020a
+        assert "2020b" in cites[0] and "2020a" in cites[1]
 
 
 def test_an_edited_entry_is_formatted_again_and_the_others_come_from_the_cache(tmp_path):

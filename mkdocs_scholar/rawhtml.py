@@ -1,0 +1,64 @@
+"""Formatted citation HTML carried past Markdown's HTML parser.
+
+A bibliography is HTML already: Markdown only has to keep it, yet its HTML block parser reads every tag
+of it, once for the page and again for each blog index, archive and category page that shows the post
+(Material renders excerpts from the page's Markdown). For a long bibliography that parsing was most of
+the build. ``wrap`` marks the HTML the citation engine made; ``RawHtmlExtension`` hands each marked piece
+to Markdown's own stash of raw HTML before the parser runs, so the page gets the same HTML untouched.
+Without the extension the marks are HTML comments, and the HTML is parsed as before.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+
+OPEN = "<!--scholar-html-->"
+CLOSE = "<!--/scholar-html-->"
+_MARKED_RE = re.compile(re.escape(OPEN) + "(.*?)" + re.escape(CLOSE), re.S)
+_FENCE_RE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$", re.M)
+# After NormalizeWhitespace (30), which strips the stash's placeholder characters, and before the fenced
+# code preprocessors (25) and the HTML block parser (20).
+PRIORITY = 27
+
+
+def wrap(html: str) -> str:
+    return f"{OPEN}{html}{CLOSE}"
+
+
+def _fenced_spans(text: str) -> list[tuple[int, int]]:
+    """Where fenced code blocks are: HTML written inside one stays text there, as Markdown shows it."""
+    spans, start, fence = [], 0, ""
+    for m in _FENCE_RE.finditer(text):
+        mark = m.group(1)
+        if not fence:
+            fence, start = mark, m.start()
+        elif mark[0] == fence[0] and len(mark) >= len(fence) and not m.group(2).strip():
+            spans.append((start, m.end()))
+            fence = ""
+    if fence:
+        spans.append((start, len(text)))
+    return spans
+
+
+class RawHtmlPreprocessor(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if OPEN not in text:
+            return lines
+        fenced = _fenced_spans(text) if "``" in text or "~~" in text else []
+
+        def stash(m: re.Match[str]) -> str:
+            if any(a <= m.start() < b for a, b in fenced):
+                return m.group(1)
+            return self.md.htmlStash.store(m.group(1))
+
+        return _MARKED_RE.sub(stash, text).split("\n")
+
+
+class RawHtmlExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+        md.preprocessors.register(RawHtmlPreprocessor(md), "mkdocs_scholar_html", PRIORITY)

@@ -1,0 +1,111 @@
+"""What makes builds fast must not change what they make: a bibliography carried past Markdown's HTML
+parser (rawhtml.py) and a long bibliography formatted by worker processes (pool.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from mkdocs_scholar.scholar import pool
+from tests.conftest import run_mkdocs
+
+BIB = """\
+@article{lovelace1843,
+  author = {Lovelace, Ada},
+  title = {Notes by the Translator on the {Analytical Engine}},
+  journal = {Scientific Memoirs},
+  year = {1843},
+  volume = {3},
+  pages = {666--731}
+}
+"""
+
+POST = """\
+---
+title: Engines
+date: 2024-03-01
+---
+
+As Lovelace wrote {% cite lovelace1843 %}, the engine *weaves* patterns.
+
+{% bibliography --cited %}
+
+The tag above makes this HTML:
+
+```html
+{% bibliography --cited %}
+```
+"""
+
+
+def blog_site(root: Path) -> Path:
+    posts = root / "docs" / "blog" / "posts"
+    posts.mkdir(parents=True)
+    (root / "_bibliography").mkdir()
+    (root / "_bibliography" / "references.bib").write_text(BIB, encoding="utf-8")
+    (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    (root / "docs" / "blog" / "index.md").write_text("# Blog\n", encoding="utf-8")
+    (posts / "engines.md").write_text(POST, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        "site_name: Fast paths\ntheme:\n  name: material\nplugins:\n  - blog\n  - scholar\n"
+        "markdown_extensions:\n  - pymdownx.superfences\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+def test_a_bibliography_reaches_the_post_and_the_blog_index_unparsed(tmp_path):
+    root = blog_site(tmp_path / "s")
+    result = run_mkdocs(root)
+    assert result.returncode == 0, result.log
+    post = next((root / "site" / "blog").glob("2024/03/01/*/index.html"))
+    for path in (post, root / "site" / "blog" / "index.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "scholar-html" not in text and "\x02" not in text and "wzxhzdk" not in text, path
+        page = BeautifulSoup(text, "html.parser")
+        entry = page.select_one("ol.bibliography li span#lovelace1843")
+        assert entry is not None and "Analytical Engine" in entry.get_text(), path
+        assert page.select_one("a.citation") is not None and page.find("em", string="weaves") is not None
+        # The tag inside the code block shows the HTML it made, as code, as Jekyll shows it.
+        codes = [c.get_text() for c in page.find_all("code")]
+        assert any('<ol class="bibliography">' in c and "Analytical Engine" in c for c in codes), path
+
+
+def generated_bib(count: int) -> str:
+    """Made-up entries, each different in authors, title, year and type."""
+    out = []
+    for i in range(count):
+        kind = ("article", "book", "inproceedings")[i % 3]
+        venue = {"article": "journal", "book": "publisher", "inproceedings": "booktitle"}[kind]
+        out.append(
+            f"@{kind}{{key{i},\n  author = {{Author{i % 37}, Given and Second{i % 11}, Other}},\n"
+            f"  title = {{Study number {i} of {{DNA}} \\emph{{in vitro}}}},\n"
+            f"  {venue} = {{Venue {i % 7}}},\n  year = {{{1950 + i % 70}}}\n}}\n"
+        )
+    return "\n".join(out)
+
+
+def test_workers_make_the_same_long_bibliography_as_one_process(tmp_path, monkeypatch):
+    count = pool.PARALLEL_MIN + 60
+    pages = {}
+    for workers, style in (("0", "apa"), ("1", "apa"), ("0", "ieee"), ("1", "ieee")):
+        root = tmp_path / f"w{workers}-{style}"
+        (root / "docs").mkdir(parents=True)
+        (root / "_bibliography").mkdir()
+        (root / "_bibliography" / "references.bib").write_text(generated_bib(count), encoding="utf-8")
+        (root / "docs" / "index.md").write_text("# All\n\n{% bibliography %}\n", encoding="utf-8")
+        (root / "mkdocs.yml").write_text(
+            f"site_name: Workers\nplugins:\n  - scholar:\n      style: {style}\n      cache: false\n",
+            encoding="utf-8",
+        )
+        monkeypatch.setenv("MKDOCS_SCHOLAR_WORKERS", workers)
+        result = run_mkdocs(root)
+        assert result.returncode == 0, result.log
+        page = BeautifulSoup((root / "site" / "index.html").read_text(encoding="utf-8"), "html.parser")
+        items = page.select("ol.bibliography > li")
+        assert len(items) == count
+        pages[workers, style] = [str(li) for li in items]
+    assert pages["0", "apa"] == pages["1", "apa"]
+    assert pages["0", "ieee"] == pages["1", "ieee"]
+    assert pages["0", "apa"] != pages["0", "ieee"]
