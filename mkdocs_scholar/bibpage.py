@@ -7,6 +7,8 @@ it is rendered by ``render_page`` like any other.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .frontmatter import split_front_matter
 from .scholar.bibtex import entry_spans
 
@@ -30,3 +32,16 @@ def bib_page_markdown(text: str) -> str | None:
         pos = end
     out.append(body[pos:])
     return f"---\n{yaml_text}---\n\n" + "".join(out)
+
+
+def bib_page(src_uri: str, path: Path) -> tuple[str, str] | None:
+    """``(page path, Markdown)`` for the site file ``src_uri`` at ``path`` when it is a .bib file with
+    front matter; None for any other file (left as it is)."""
+    if not src_uri.endswith(BIB_SUFFIXES):
+        return None
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    markdown = bib_page_markdown(text)
+    return None if markdown is None else (src_uri.rsplit(".", 1)[0] + ".md", markdown)

@@ -14,11 +14,7 @@ on_post_build    the redirect pages are written where no page of the new site is
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import gc
-import posixpath
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +24,18 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import bibpage, browser, details, excerpts, frontmatter, math, permalinks, rawhtml
+from . import (
+    bibpage,
+    blogs,
+    browser,
+    details,
+    excerpts,
+    math,
+    permalinks,
+    rawhtml,
+    site_bibliography,
+    sources,
+)
 from .config import ScholarConfig
 from .liquid.site import PageRecord, site_index
 from .render import BuildState, PageInput, SiteFacts, render_page
@@ -49,7 +56,7 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
 
     def __init__(self) -> None:
         self.build: BuildState | None = None
-        self._stage: tempfile.TemporaryDirectory | None = None
+        self._stage = sources.Stage()  # pages with translated front matter, read instead of the files
         self._line_offsets: dict[str, int] = {}
         self._page_math = False
         self._records: dict[str, PageRecord] = {}  # every page's front matter, from on_files
@@ -63,12 +70,9 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             return None
         root = Path(config.config_file_path or ".").resolve().parent
         self._site_citations, self._site_page = SiteCitations(), None
-        page = self.config.site_bibliography
-        if page and (not page.endswith(".md") or page.startswith("/") or ".." in page.split("/")):
-            log.warning(
-                f"mkdocs.yml: site_bibliography '{page}' is not a Markdown page path inside the docs folder "
-                "(such as bibliography.md); no site bibliography is made"
-            )
+        problem = site_bibliography.check_page_path(self.config.site_bibliography)
+        if problem is not None:
+            log.warning(f"mkdocs.yml: {problem}")
             self.config.site_bibliography = None
         values = {key: self.config[key] for key in ScholarSettings.keys()}
         settings, notes = ScholarSettings.from_mapping(values)
@@ -82,7 +86,7 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             store=self._store(root),
             details_pages=self.config.details_pages,
             excerpt_separator=self.config.excerpt_separator,
-            excerpt_marker=_blog_excerpt_marker(config),
+            excerpt_marker=blogs.excerpt_marker(config.plugins),
             reader=_reader(self.config, config),
             stash_html=True,
         )
@@ -112,37 +116,24 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=content))
         self._convert_bib_pages(files, config)
-        posts_dirs = self._posts_dirs = _blog_post_dirs(config)
+        posts_dirs = self._posts_dirs = blogs.post_dirs(config.plugins)
         self._line_offsets.clear()
         self._records.clear()
         for file in files.documentation_pages():
             if not file.abs_src_path:
                 continue
-            try:
-                data = Path(file.abs_src_path).read_bytes()
-            except OSError as exc:
-                log.warning(f"{file.src_uri}: cannot be read ({exc.strerror or exc})")
+            source = sources.read_source(
+                Path(file.abs_src_path), file.src_uri, posts_dirs, self.config.excerpt_separator
+            )
+            _report(source.problems, file.src_uri)
+            if source.record is None:
                 continue
-            text, problem = frontmatter.decode(data)
-            if problem is not None:
-                _report([problem], file.src_uri)
-            is_post = any(file.src_uri.startswith(d + "/") for d in posts_dirs)
-            # Jekyll's `_drafts/`, kept inside the posts folder: drafts dated by their file's time.
-            is_draft = is_post and "_drafts" in file.src_uri.split("/")
-            mtime = dt.datetime.fromtimestamp(Path(file.abs_src_path).stat().st_mtime) if is_draft else None
-            result = frontmatter.translate(
-                text, file.src_uri, is_post=is_post, is_draft=is_draft, fallback_date=mtime
-            )
-            self._line_offsets[file.src_uri] = result.body_line - 1
-            self._records[file.src_uri] = PageRecord.of_source(
-                file.src_uri, text, result.meta, is_post, result.date_offset, self.config.excerpt_separator
-            )
-            _report(result.problems, file.src_uri)
-            if result.draft and not is_post:
+            self._line_offsets[file.src_uri] = source.body_offset
+            self._records[file.src_uri] = source.record
+            if source.draft:
                 file.inclusion = InclusionLevel.DRAFT
-            if result.text is not None or problem is not None:
-                # MkDocs and Material read the staged copy: translated front matter, and always UTF-8.
-                file.abs_src_path = self._staged(file.src_uri, result.text or text)
+            if source.text is not None:  # MkDocs and Material read the staged copy
+                file.abs_src_path = self._stage.write(file.src_uri, source.text)
         return files
 
     # After every plugin that moves pages (the blog plugin sets post URLs at -50): URLs are final.
@@ -235,28 +226,21 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             # citeproc-py's style and reference objects hold reference cycles: free them now, so memory
             # under `serve` does not grow from rebuild to rebuild.
             gc.collect()
-        self._cleanup()
+        self._stage.clear()
 
     def on_build_error(self, *, error: Exception) -> None:
-        self._cleanup()
+        self._stage.clear()
 
     def on_shutdown(self) -> None:
-        self._cleanup()
+        self._stage.clear()
 
     def _convert_bib_pages(self, files: Files, config: MkDocsConfig) -> None:
         """A .bib file with front matter in docs/ becomes a page, as jekyll-scholar's converter makes it."""
         for file in list(files):
-            if not file.src_uri.endswith(bibpage.BIB_SUFFIXES) or not file.abs_src_path:
-                continue
-            try:
-                text = Path(file.abs_src_path).read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError):
-                continue
-            markdown = bibpage.bib_page_markdown(text)
-            if markdown is not None:
+            page = bibpage.bib_page(file.src_uri, Path(file.abs_src_path)) if file.abs_src_path else None
+            if page is not None:
                 files.remove(file)
-                page_path = file.src_uri.rsplit(".", 1)[0] + ".md"
-                files.append(File.generated(config, page_path, content=markdown))
+                files.append(File.generated(config, page[0], content=page[1]))
 
     def _store(self, root: Path) -> Store:
         """Parsed .bib files and formatted entries, one store per cache folder for the process (MkDocs
@@ -266,20 +250,6 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         if store is None:
             store = type(self)._stores[str(folder)] = Store(folder)
         return store
-
-    def _staged(self, src_uri: str, text: str) -> str:
-        """A copy of a page with translated front matter, which MkDocs and Material read instead."""
-        if self._stage is None:
-            self._stage = tempfile.TemporaryDirectory(prefix="mkdocs-scholar-")
-        path = Path(self._stage.name, *src_uri.split("/"))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        return str(path)
-
-    def _cleanup(self) -> None:
-        if self._stage is not None:
-            shutil.rmtree(self._stage.name, ignore_errors=True)
-            self._stage = None
 
 
 def _reader(options: ScholarConfig, config: MkDocsConfig) -> Reader | None:
@@ -291,25 +261,6 @@ def _reader(options: ScholarConfig, config: MkDocsConfig) -> Reader | None:
         bibtex_button=options.bibtex_button,
     )
     return Reader(chosen, Repository(Path(config.docs_dir))) if chosen.any else None
-
-
-def _blog_post_dirs(config: MkDocsConfig) -> list[str]:
-    """The posts folders of every Material blog plugin instance (``blog/posts`` by default)."""
-    dirs = []
-    for name, plugin in config.plugins.items():
-        if name.split(" ")[0] in ("material/blog", "blog") and getattr(plugin, "config", None) is not None:
-            blog_dir = posixpath.normpath(plugin.config.blog_dir)
-            post_dir = plugin.config.post_dir.format(blog=blog_dir)
-            dirs.append(posixpath.normpath(post_dir).lstrip("./") if post_dir != "." else "")
-    return dirs
-
-
-def _blog_excerpt_marker(config: MkDocsConfig) -> str:
-    """The excerpt marker Material's blog cuts posts at (``post_excerpt_separator``)."""
-    for name, plugin in config.plugins.items():
-        if name.split(" ")[0] in ("material/blog", "blog") and getattr(plugin, "config", None) is not None:
-            return str(plugin.config.post_excerpt_separator)
-    return "<!-- more -->"
 
 
 def _report(problems: list[Problem], path: str | None = None) -> None:

@@ -26,6 +26,16 @@ MARKER = "<!-- mkdocs-scholar: site bibliography -->"
 DEFAULT_PAGE = "# Bibliography\n\nEvery work cited on this site, with the posts that cite it.\n"
 
 
+def check_page_path(page: str | None) -> str | None:
+    """What is wrong with the ``site_bibliography`` option's page path, or None."""
+    if page and (not page.endswith(".md") or page.startswith("/") or ".." in page.split("/")):
+        return (
+            f"site_bibliography '{page}' is not a Markdown page path inside the docs folder "
+            "(such as bibliography.md); no site bibliography is made"
+        )
+    return None
+
+
 @dataclass
 class _CitingPage:
     url: str  # site-relative URL
