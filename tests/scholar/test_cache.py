@@ -67,3 +67,29 @@ def test_numbering_looks_up_positions_like_list_index():
     assert [keys.index(k) for k in "abc"] == [0, 1, 3]
     with pytest.raises(ValueError):
         keys.index("zzz")
+
+
+LINKED = """\
+@set{both, entryset = {first,second}}
+@article{first, author = {Glashow, Sheldon}, title = {Partial symmetries}, journal = {Nucl. Phys.},
+  year = {1961}, related = {second}}
+@article{second, author = {Weinberg, Steven}, title = {A model of leptons}, journal = {Phys. Rev. Lett.},
+  year = {1967}, related = {first}}
+"""
+
+
+def test_a_file_read_back_from_disk_unpickles_only_the_entries_read(tmp_path):
+    parsed = ParsedBib.of(parse_bib_text(BIB + "\n" + LINKED, "a.bib"))
+    Store(tmp_path).store_bib("d", "a.bib", parsed)
+    entries = Store(tmp_path).parsed_bib("d", "a.bib").file.entries
+    assert isinstance(entries, cache.LazyEntries)
+    assert list(entries) == list(parsed.file.entries) and len(entries) == len(parsed.file.entries)
+    assert "k7" in entries and "nope" not in entries and entries.get("nope") is None
+    assert entries["k7"] == parsed.file.entries["k7"]
+    assert set(entries._loaded) == {"k7"}  # the 32 others are still bytes
+    # Links between entries come back, cycles included (first <-> second), as the same objects.
+    first = entries["first"]
+    assert [e.key for e in first.related] == ["second"] and first.related[0].related[0] is first
+    assert [e.key for e in entries["both"].members] == ["first", "second"]
+    assert entries["both"].members[0] is first
+    assert {k: entry_digest(v) for k, v in entries.items()} == parsed.digests
