@@ -101,8 +101,29 @@ def _entry(record: PageRecord) -> dict[str, Any]:
         values["tags"] = _words(values.get("tags"))
         values["categories"] = _words(values.get("categories"))
         values["collection"] = "posts"
-        values["excerpt"] = _excerpt_html(record.excerpt)
+        return _Post(values, record.excerpt)
     return values
+
+
+class _Post(dict):
+    """A post of ``site.posts``: its excerpt is made HTML when a template first reads it (most never do,
+    and a Markdown conversion per post added up on a large blog)."""
+
+    def __init__(self, values: Mapping[str, Any], excerpt_source: str) -> None:
+        super().__init__(values)
+        self._excerpt_source = excerpt_source
+
+    def __missing__(self, key: str) -> Any:
+        if key != "excerpt":
+            raise KeyError(key)
+        value = self["excerpt"] = _excerpt_html(self._excerpt_source)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return key == "excerpt" or dict.__contains__(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self else default
 
 
 def _date_key(entry: Mapping[str, Any]) -> tuple:

@@ -62,6 +62,19 @@ def test_excerpt_is_the_first_paragraph_as_html_without_liquid():
     assert first_block("\nOne\ntwo\n\nThree") == "One\ntwo"
 
 
+def test_excerpt_is_made_when_first_read_however_a_template_reads_it():
+    from liquid import Environment
+
+    posts = site_index(records())["posts"]
+    assert "excerpt" in posts[1] and dict.get(posts[1], "excerpt") is None  # not made yet
+    template = Environment().from_string(
+        "{% for p in posts %}{{ p.excerpt }}{% endfor %}|{{ posts | map: 'excerpt' | join: '' }}"
+    )
+    both = "<p>See .</p><p>First <em>para</em>.</p>"
+    assert template.render(posts=posts) == f"{both}|{both}"
+    assert posts[1].get("excerpt") == "<p>First <em>para</em>.</p>" and posts[1].get("nope", 3) == 3
+
+
 def test_data_files_nest_by_folder_and_csv_rows_are_dicts(tmp_path):
     data = tmp_path / "_data"
     (data / "team").mkdir(parents=True)
