@@ -346,10 +346,14 @@ _NoTimestampLoader.yaml_implicit_resolvers = {
 }
 
 
+# libyaml's parser where PyYAML has it (several times faster on a thousand posts), the same safe loader.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _load_yaml(text: str) -> tuple[Any, bool]:
     """The YAML's value, and whether it had to be read without timestamps (MkDocs would fail on it)."""
     try:
-        return yaml.safe_load(text), False
+        return yaml.load(text, Loader=_SAFE_LOADER), False  # noqa: S506 - a safe loader
     except (ValueError, OverflowError):  # a timestamp that is no date (month 13); YAMLError passes through
         return yaml.load(text, Loader=_NoTimestampLoader), True  # noqa: S506 - a SafeLoader subclass
 
