@@ -425,7 +425,8 @@ class CitationState:
                         seen.add(key.lower())
                         keys.append(key)
         entries = {k: self._find(bibs, k) for k in keys}
-        keys = [k for k in keys if match(entries[k][1].entry(k).type, _query_fields(entries[k][1].entry(k)))]
+        if query_src.strip() != "@*":  # the default query takes every entry
+            keys = [k for k in keys if _matches(match, entries[k][1].entry(k))]
         if opts.remove_duplicates is not None or self.settings.remove_duplicates:
             fields = opts.remove_duplicates or ["year", "title"]
             seen_sig: set[tuple] = set()
@@ -1168,6 +1169,10 @@ def details_path(settings: ScholarSettings, key: str, entry: BibEntry | None = N
     path = re.sub(r":(\w+)", value, settings.details_permalink or "/:details_dir/:key:extension").strip("/")
     path = re.sub(r"\.html?$", "", path)
     return f"{path or key}.md"
+
+
+def _matches(match: Callable[[str, Mapping[str, str]], bool], entry: BibEntry) -> bool:
+    return match(entry.type, _query_fields(entry))
 
 
 def _query_fields(entry: BibEntry) -> dict[str, str]:
