@@ -222,6 +222,8 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             for message in permalinks.write_redirects(Path(config.site_dir), self._redirects):
                 log.warning(message)
         if self.build is not None:
+            if self.build.reader is not None:
+                self.build.reader.write_bibtex_files(Path(config.site_dir))
             self.build.library.finish()
             # citeproc-py's style and reference objects hold reference cycles: free them now, so memory
             # under `serve` does not grow from rebuild to rebuild.
@@ -260,7 +262,8 @@ def _reader(options: ScholarConfig, config: MkDocsConfig) -> Reader | None:
         entry_links=options.entry_links,
         bibtex_button=options.bibtex_button,
     )
-    return Reader(chosen, Repository(Path(config.docs_dir))) if chosen.any else None
+    # The BibTeX of a page's entries goes to a .bib file of its own, written after the build.
+    return Reader(chosen, Repository(Path(config.docs_dir)), bibtex_files={}) if chosen.any else None
 
 
 def _report(problems: list[Problem], path: str | None = None) -> None:

@@ -213,7 +213,7 @@ def _render_page(markdown: str, page: PageInput, build: BuildState) -> RenderRes
         page_link=doc_link,
         details_enabled=build.details,
         docs_dir=build.site.docs_dir,
-        reader=build.reader,
+        reader=build.reader.for_page(page.url) if build.reader is not None else None,
         wrap_html=rawhtml.wrap if build.stash_html else None,
     )
     facts.citations = state

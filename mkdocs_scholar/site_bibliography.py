@@ -78,7 +78,7 @@ class SiteCitations:
             build.settings,
             build.problems.append,
             details_base=root,
-            reader=base.for_site_page(cited_in),
+            reader=base.for_site_page(cited_in).for_page(page_url),
         )
         return state.finish(state.listing(keys, bibs))
 

@@ -1,5 +1,6 @@
-/* mkdocs_scholar: citation previews and the BibTeX copy button.
-   A citation link carries its formatted entry in data-scholar-preview (written by the plugin, escaped).
+/* mkdocs_scholar: citation previews and the BibTeX block.
+   A citation link carries its formatted entry in data-scholar-preview (written by the plugin, escaped), or
+   an empty data-scholar-preview when the page lists the entry: then the entry it links to is shown.
    Hovering or focusing the link shows it in one popover laid over the page (no layout shift); Escape,
    leaving or blurring hides it. On touch screens the first tap shows the preview and a second tap on the
    same citation follows the link. Listeners sit on the document, so Material's instant navigation, which
@@ -38,8 +39,20 @@
     box.classList.toggle("scholar-preview--above", !below);
   }
 
-  function show(link) {
+  /* The entry to show: the link's own copy, or (an empty attribute) the entry the link leads to on this
+     page, looked for first in the link's own article (a blog index shows several posts' excerpts). */
+  function previewContent(link) {
     var content = link.getAttribute("data-scholar-preview");
+    if (content) return content;
+    var id = decodeURIComponent((link.hash || "").slice(1));
+    if (!id) return "";
+    var article = link.closest("article");
+    var entry = (article && window.CSS && article.querySelector("#" + CSS.escape(id))) || document.getElementById(id);
+    return entry ? entry.innerHTML : "";
+  }
+
+  function show(link) {
+    var content = previewContent(link);
     if (!content) return;
     cancelHide();
     var box = ensurePopover();
@@ -116,7 +129,54 @@
   }, true);
   window.addEventListener("resize", function () { if (current) place(current, popover); });
 
-  /* BibTeX: the <details> shows the entry without script; with script its Copy button appears. */
+  /* BibTeX: each entry's <details> links to the entry in the page's .bib file ("#N": the Nth entry there).
+     Opened, it shows that entry, fetched once per file, with a Copy button; without script (or where the
+     file cannot be fetched, as from file://) the link stays, and opens or saves the file. A <details> that
+     holds its BibTeX already (a page made without the file) only gets its Copy button shown. */
+  var bibFiles = {};
+
+  function bibEntry(link) {
+    var url = link.href.split("#")[0];
+    var number = parseInt(link.href.split("#")[1], 10);
+    if (!bibFiles[url]) {
+      bibFiles[url] = window.fetch(url).then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.text();
+      });
+    }
+    return bibFiles[url].then(function (text) {
+      var entries = text.replace(/\s+$/, "").split(/\n\n(?=@)/);
+      if (!(number >= 1 && number <= entries.length)) throw new Error("no entry " + number);
+      return entries[number - 1];
+    });
+  }
+
+  function copyButton() {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "scholar-copy";
+    button.textContent = "Copy";
+    button.hidden = !navigator.clipboard;
+    return button;
+  }
+
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!(details instanceof Element) || !details.matches("details.scholar-bibtex") || !details.open) return;
+    var link = details.querySelector("a.scholar-bibtex-file");
+    if (!link || details.querySelector("pre") || !window.fetch) return;
+    bibEntry(link).then(function (entry) {
+      if (details.querySelector("pre")) return;
+      var pre = document.createElement("pre");
+      var code = document.createElement("code");
+      code.className = "language-bibtex";
+      code.textContent = entry;
+      pre.appendChild(code);
+      details.insertBefore(pre, link);
+      details.insertBefore(copyButton(), link);
+    }, function () { /* the link stays */ });
+  }, true); /* "toggle" does not bubble */
+
   function enableCopy() {
     var buttons = document.querySelectorAll("details.scholar-bibtex .scholar-copy");
     for (var i = 0; i < buttons.length; i++) buttons[i].hidden = !navigator.clipboard;

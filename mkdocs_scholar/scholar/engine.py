@@ -688,6 +688,7 @@ class _FormatContext:
                     proc, source, [k for k, _ in pairs], texts
                 )
         self._entries: dict[tuple[int, int, str], str] = {}  # formatted entries, reused by previews
+        self._listed: set[str] = set()  # ids of the entries this page shows (a preview points at them)
 
     def report(self, problem: Problem, request: _Cite | _Bibliography) -> None:
         """A problem found while formatting, placed where the tag was (the page, or an include)."""
@@ -760,7 +761,9 @@ class _FormatContext:
             extra = ""
             if self.state.reader is not None:
                 preview = None
-                if self.state.reader.options.previews:
+                if self.state.reader.options.previews and target in self._listed and not s.relative:
+                    preview = ""  # the entry is on the page: the script shows it from there
+                elif self.state.reader.options.previews:
                     preview = self._entry(proc, full_bib, request.segment, key)
                 extra = self.state.reader.cite_attributes(self.state.cite_id(key, target), preview)
             links.append((href, part, extra))
@@ -842,6 +845,8 @@ class _FormatContext:
             reference = f'<{tag} id="{html.escape(anchor)}">{text}</{tag}>'
             if self.state.reader is not None:
                 reference = self._reader_entry(request, proc, key, anchor, tag, text)
+            if template is None or self.state.template_renderer is None:
+                self._listed.add(anchor)  # the element with this id holds the entry as formatted
             if template is not None and self.state.template_renderer is not None:
                 values = _template_vars(key, entry, reference, index, self.state)
                 reference = self.state.template_renderer(template, values, request.line)

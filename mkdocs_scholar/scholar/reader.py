@@ -4,11 +4,12 @@ jekyll-scholar stops at ``<a class="citation" href="#KEY">``. When the build tur
 engine (``engine.py``) calls a ``Reader`` while it formats a page, and the page gets:
 
 - on each citation link, an ``id`` (``cite-KEY-1``, ``cite-KEY-2``, … in page order) and, for previews, a
-  ``data-scholar-preview`` attribute holding the formatted entry (shown on hover or focus by
-  ``assets/scholar.js``);
+  ``data-scholar-preview`` attribute: empty when the page lists the entry (the script shows the element
+  the link leads to), else holding the formatted entry (shown on hover or focus by ``assets/scholar.js``);
 - after each entry, links (DOI, URL, arXiv, files of jekyll-scholar's ``repository`` named after the key),
-  a ``<details>`` with the entry's BibTeX (``bibtex_skip_fields`` left out), and backlinks
-  ``↩ a b`` to every citation of the entry on the page, filled in once all citations are numbered.
+  a ``<details>`` with the entry's BibTeX (``bibtex_skip_fields`` left out; in the page, or, when the
+  generator writes files, a link to the entry in the page's own .bib file), and backlinks ``↩ a b`` to
+  every citation of the entry on the page, filled in once all citations are numbered.
 
 jekyll-scholar's element, class and id shape is kept: what is added sits in attributes or in elements
 of classes ``scholar-*`` after the entry's own element. Text that goes into an attribute or into the BibTeX
@@ -27,6 +28,8 @@ from urllib.parse import quote, urlsplit
 
 from .bibtex import BibEntry
 from .paths import confined
+
+BIBTEX_DIR = "assets/mkdocs_scholar/bibtex"  # where the pages' .bib files go in the built site
 
 # A backlinks slot in a formatted entry: filled by ``Reader.fill_backlinks`` once every citation of the
 # page is known (bibliographies are formatted before the citations that link to them).
@@ -102,15 +105,38 @@ class Reader:
     options: ReaderOptions = field(default_factory=ReaderOptions)
     repository: Repository = field(default_factory=lambda: Repository(None))
     cited_in: Mapping[str, Sequence[CitedIn]] | None = None
+    # Where the BibTeX of the entries goes. None: in the page, each entry's in its <details>. A dict (given
+    # by a generator that writes files, shared by the build's pages): one .bib file per page, site path ->
+    # {entry text: its number in the file}; each <details> links to its entry there and the script shows
+    # it when opened, so pages stay small (the BibTeX was a third of a post's HTML and of the build's work).
+    bibtex_files: dict[str, dict[str, int]] | None = None
+    page_file: str | None = None  # this page's .bib file (see ``for_page``)
 
     def for_site_page(self, cited_in: Mapping[str, Sequence[CitedIn]]) -> Reader:
         return replace(self, cited_in=cited_in)
+
+    def for_page(self, url: str) -> Reader:
+        """The reader for the page at ``url`` (site-relative): its entries' BibTeX goes to its own file."""
+        if self.bibtex_files is None:
+            return self
+        name = url.strip("/") or "index"
+        return replace(self, page_file=f"{BIBTEX_DIR}/{name}.bib")
+
+    def write_bibtex_files(self, site_dir: Path) -> None:
+        """Write each page's .bib file into the built site (``bibtex_files``)."""
+        for path, texts in (self.bibtex_files or {}).items():
+            target = confined(site_dir / path, site_dir)
+            if target is None:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text("\n\n".join(texts) + "\n", encoding="utf-8")
 
     # -- citations ------------------------------------------------------------------------------
     def cite_attributes(self, cite_id: str, preview: str | None) -> str:
         """Attributes added to one citation link: its id, and the entry shown by the preview."""
         out = f' id="{html.escape(cite_id)}"'
         if preview is not None and self.options.previews:
+            # Empty: the entry is on the page, where the link leads; the script shows it from there.
             out += f' data-scholar-preview="{markdown_proof(_one_line(preview))}"'
         return out
 
@@ -147,7 +173,9 @@ class Reader:
             out += f' <span class="scholar-cited-in">Cited in {pages}</span>'
         if self.options.backlinks:
             out += _SLOT.format(anchor)  # filled with its own leading space, or with nothing
-        if self.options.bibtex_button and entry is not None:
+        if self.options.bibtex_button and entry is not None and self.page_file is not None:
+            out += self._bibtex_link(bibtex_text(entry, skip_fields, quotes), site_root)
+        elif self.options.bibtex_button and entry is not None:
             code = markdown_proof(bibtex_text(entry, skip_fields, quotes))
             out += (
                 ' <details class="scholar-bibtex"><summary>BibTeX</summary>'
@@ -155,6 +183,17 @@ class Reader:
                 '<button type="button" class="scholar-copy" hidden>Copy</button></details>'
             )
         return out
+
+    def _bibtex_link(self, text: str, site_root: str) -> str:
+        """The entry's <details>, linking to the entry in the page's .bib file (``#N``: its place there)."""
+        assert self.bibtex_files is not None and self.page_file is not None
+        texts = self.bibtex_files.setdefault(self.page_file, {})
+        number = texts.setdefault(text, len(texts) + 1)
+        href = html.escape(f"{site_root}{quote(self.page_file)}#{number}")
+        return (
+            ' <details class="scholar-bibtex"><summary>BibTeX</summary>'
+            f'<a class="scholar-bibtex-file" href="{href}">This page&#39;s references as BibTeX</a></details>'
+        )
 
     def fill_backlinks(self, text: str, cite_ids: Mapping[str, list[str]]) -> str:
         """Put each entry's backlinks in its slot; an entry nobody on the page cites gets none."""

@@ -427,11 +427,13 @@ def test_citation_click_lands_on_the_entry_and_the_backlink_returns(driver, base
 def test_bibtex_block_opens_with_the_raw_entry(driver, base):
     open_page(driver, base + POST)
     details = driver.find_element("css selector", f"#{FINN} ~ details.scholar-bibtex")
-    code = details.find_element("css selector", "pre code")
-    assert not code.is_displayed()
+    # The page holds a link to its .bib file only; opening the block fetches the entry from there.
+    assert details.find_elements("css selector", "pre code") == []
     summary = details.find_element("tag name", "summary")
     scroll_to(driver, summary)
     summary.click()
+    wait_for(lambda: details.find_elements("css selector", "pre code"), "the BibTeX to be fetched")
+    code = details.find_element("css selector", "pre code")
     wait_for(code.is_displayed, "the BibTeX to show")
     assert code.text.startswith(f"@inproceedings{{{FINN},")
     assert "author = {Finn, Chelsea and Abbeel, Pieter and Levine, Sergey}" in code.text

@@ -66,30 +66,47 @@ def test_citation_links_get_ids_in_page_order(reader):
     ]
 
 
-def test_preview_holds_the_entry_as_the_bibliography_shows_it(reader):
+def test_a_preview_of_an_entry_the_page_lists_points_at_it(reader):
+    """No copy of the entry in the link: the script shows the element the link leads to."""
     _, soup = first(reader)
     for a in soup.select("article a.citation"):
-        preview = BeautifulSoup(a["data-scholar-preview"], "html.parser")
+        assert a["data-scholar-preview"] == ""
         entry = soup.find(id=a["href"][1:])
-        assert preview.get_text() == entry.get_text()
-        assert preview.get_text().startswith(("Doe, J., & Roe, R. (2020).", "Roe, R. (2019)."))
+        assert entry.get_text().startswith(("Doe, J., & Roe, R. (2020).", "Roe, R. (2019)."))
 
 
-def test_preview_math_survives_markdown_and_arithmatex_on_a_math_page(reader):
-    _, soup = second(reader)
-    a = soup.select_one("article a.citation[href='#doe2020']")
-    preview = BeautifulSoup(a["data-scholar-preview"], "html.parser")
-    # latex.py keeps the title's $…$ as \(…\); Markdown's escapes and arithmatex must not have touched it
-    assert preview.select_one(".scholar-math, .arithmatex").get_text() == r"\(\mathcal{O}(n^2)\)"
-
-
-def test_preview_of_a_title_with_markdown_characters_is_kept_as_written(reader):
-    _, soup = first(reader)
-    a = soup.select_one("article a.citation[href='#roe2019']")
-    assert (
-        "A Preprint With *Stars* and _Underscores_"
-        in BeautifulSoup(a["data-scholar-preview"], "html.parser").get_text()
+@pytest.fixture(scope="module")
+def alone(tmp_path_factory):
+    """A math page citing two entries without listing them: its links carry the entries themselves."""
+    root = copy_site(READER, tmp_path_factory.mktemp("alone") / "site-src")
+    (root / "docs" / "alone.md").write_text(
+        "---\nuse_math: true\n---\n\n# Alone\n\nSee {% cite doe2020 %} and {% cite roe2019 %}, $x^2$.\n",
+        encoding="utf-8",
     )
+    build = run_mkdocs(root)
+    assert build.returncode == 0, build.log
+    return build.soup(build.site / "alone" / "index.html")
+
+
+def preview_of(soup, key):
+    a = soup.select_one(f"article a.citation[href$='#{key}']")
+    return BeautifulSoup(a["data-scholar-preview"], "html.parser")
+
+
+def test_a_preview_of_an_entry_the_page_does_not_list_holds_it(alone, reader):
+    _, listed = first(reader)
+    for key in ("doe2020", "roe2019"):
+        assert preview_of(alone, key).get_text() == listed.find(id=key).get_text()
+
+
+def test_preview_math_survives_markdown_and_arithmatex_on_a_math_page(alone):
+    # latex.py keeps the title's $…$ as \(…\); Markdown's escapes and arithmatex must not have touched it
+    math = preview_of(alone, "doe2020").select_one(".scholar-math, .arithmatex")
+    assert math.get_text() == r"\(\mathcal{O}(n^2)\)"
+
+
+def test_preview_of_a_title_with_markdown_characters_is_kept_as_written(alone):
+    assert "A Preprint With *Stars* and _Underscores_" in preview_of(alone, "roe2019").get_text()
 
 
 def test_backlinks_return_to_every_citation_of_the_entry(reader):
@@ -134,9 +151,19 @@ def test_a_javascript_url_is_not_linked(reader):
     assert not soup.select('a[href^="javascript"]')
 
 
+def bibtex_of(build, page, soup, key):
+    """The BibTeX an entry's <details> leads to: the Nth entry of the page's .bib file (``#N``)."""
+    link = entry_li(soup, key).select_one("details.scholar-bibtex a.scholar-bibtex-file")
+    path = target_of(build, page, link["href"])
+    assert path.suffix == ".bib" and path.is_file(), link["href"]
+    number = int(urlsplit(link["href"]).fragment)
+    entries = re.split(r"\n\n(?=@)", path.read_text(encoding="utf-8").rstrip())
+    return entries[number - 1]
+
+
 def test_bibtex_block_shows_the_entry_without_skipped_fields(reader):
-    _, soup = first(reader)
-    code = entry_li(soup, "doe2020").select_one("details.scholar-bibtex pre code").get_text()
+    page, soup = first(reader)
+    code = bibtex_of(reader, page, soup, "doe2020")
     assert code.startswith("@article{doe2020,\n")
     assert "  title = {Sorting in $\\mathcal{O}(n^2)$ Time, Revisited}," in code
     assert "  doi = {10.1234/jex.2020.12}," in code
@@ -145,11 +172,22 @@ def test_bibtex_block_shows_the_entry_without_skipped_fields(reader):
     assert code.endswith("}")
 
 
+def test_a_pages_bibtex_file_holds_each_of_its_entries_once_in_order(reader):
+    page, soup = first(reader)
+    keys = [li.select_one("[id]")["id"] for li in soup.select("article ol.bibliography > li")]
+    texts = [bibtex_of(reader, page, soup, key) for key in keys]
+    assert len(keys) >= 2 and [t.split("{", 1)[1].split(",", 1)[0] for t in texts] == keys
+    links = soup.select("details.scholar-bibtex a.scholar-bibtex-file")
+    assert len({urlsplit(a["href"]).path for a in links}) == 1  # one file for the page
+    # The page itself holds no BibTeX: it stays small, and search and reading time ignore it.
+    assert "@article{" not in soup.select_one("article").get_text()
+
+
 def test_bibtex_skip_fields_setting_is_honoured(tmp_path):
     root = copy_site(READER, tmp_path / "site-src", scholar={"bibtex_skip_fields": ["doi", "url"]})
     build = run_mkdocs(root)
-    _, soup = first(build)
-    code = entry_li(soup, "doe2020").select_one("details.scholar-bibtex code").get_text()
+    page, soup = first(build)
+    code = bibtex_of(build, page, soup, "doe2020")
     assert "abstract = {An abstract" in code
     assert "doi =" not in code and "url =" not in code
 
@@ -259,3 +297,11 @@ def test_a_site_bibliography_path_outside_the_docs_folder_is_refused(tmp_path):
     build = run_mkdocs(copy_site(READER, tmp_path / "site-src", scholar={"site_bibliography": "../out.md"}))
     assert any("site_bibliography '../out.md'" in w for w in build.warnings), build.log
     assert not (tmp_path / "out.md").exists() and not (build.site.parent / "out").exists()
+
+
+def test_bibtex_links_reach_the_file_with_either_url_style(tmp_path):
+    build = run_mkdocs(copy_site(READER, tmp_path / "site-src", use_directory_urls=False))
+    assert build.returncode == 0, build.log
+    page = build.find_page(r"blog/2021/01/01/[^/]+\.html$")
+    soup = build.soup(page)
+    assert bibtex_of(build, page, soup, "doe2020").startswith("@article{doe2020,")
