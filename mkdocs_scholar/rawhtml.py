@@ -54,7 +54,13 @@ class RawHtmlPreprocessor(Preprocessor):
         def stash(m: re.Match[str]) -> str:
             if any(a <= m.start() < b for a, b in fenced):
                 return m.group(1)
-            return self.md.htmlStash.store(m.group(1))
+            placeholder = self.md.htmlStash.store(m.group(1))
+            indent = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+            if indent.strip():  # inside a line of text: inline, as Markdown reads HTML there
+                return placeholder
+            # At the start of a line: a block of its own, as Markdown sets a raw HTML block apart from
+            # the paragraph, list or quote above and the text below (at the line's indentation).
+            return f"\n\n{indent}{placeholder}\n\n{indent}"
 
         return _MARKED_RE.sub(stash, text).split("\n")
 

@@ -60,11 +60,15 @@ class Build:
         return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-def run_mkdocs(root: Path, *, strict: bool = True, command: str | None = None) -> Build:
+def run_mkdocs(
+    root: Path, *, strict: bool = True, command: str | None = None, verbose: bool = False
+) -> Build:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONWARNINGS="ignore")
     args = [sys.executable, "-m", command or GENERATOR, "build", "-d", str(root / "site")]
     if strict:
         args.append("--strict")
+    if verbose:
+        args.append("--verbose")
     proc = subprocess.run(args, cwd=root, env=env, capture_output=True, text=True, timeout=300)
     return Build(root, proc.returncode, proc.stdout + proc.stderr)
 

@@ -38,3 +38,17 @@ def test_inside_a_fenced_code_block_the_html_stays_code_text():
     assert "<code" in html and "&lt;ol class=&quot;bibliography&quot;&gt;" in html
     assert "scholar-html" not in html
     assert html.count(LIST) == 1  # the one outside the fence
+
+
+def test_a_block_right_below_text_is_a_block_of_its_own():
+    """No blank line around the tag: the list still follows the paragraph, list or quote, as Markdown
+    puts raw HTML (it was never inside a <p>, an <li> or a <blockquote>)."""
+    for above, closing in (("References:", "</p>"), ("- an item", "</ul>"), ("> a quote", "</blockquote>")):
+        html = convert(f"{above}\n{rawhtml.wrap(LIST)}\nMore text.\n")
+        assert f"{closing}\n{LIST}" in html, html
+        assert html.endswith("<p>More text.</p>"), html
+
+
+def test_a_block_indented_in_a_list_item_stays_in_the_item():
+    html = convert(f"- an item\n\n    {rawhtml.wrap(LIST)}\n")
+    assert f"<li>\n<p>an item</p>\n{LIST}\n</li>" in html, html

@@ -16,7 +16,7 @@ import io
 import json
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,6 +124,27 @@ class _Post(dict):
 
     def get(self, key: str, default: Any = None) -> Any:
         return self[key] if key in self else default
+
+    def _whole(self) -> _Post:
+        """Itself with its excerpt made: what a template that walks every key (jsonify, a for loop) sees."""
+        if not dict.__contains__(self, "excerpt"):
+            self["excerpt"]  # noqa: B018 - made by __missing__
+        return self
+
+    def __iter__(self) -> Iterator[str]:
+        return dict.__iter__(self._whole())
+
+    def __len__(self) -> int:
+        return dict.__len__(self._whole())
+
+    def keys(self) -> Any:
+        return dict.keys(self._whole())
+
+    def values(self) -> Any:
+        return dict.values(self._whole())
+
+    def items(self) -> Any:
+        return dict.items(self._whole())
 
 
 def _date_key(entry: Mapping[str, Any]) -> tuple:

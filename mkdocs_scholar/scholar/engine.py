@@ -796,7 +796,7 @@ class _FormatContext:
             ckey = "|".join(
                 (
                     "c",
-                    hit[1].digest(hit[0]),
+                    self._digest(proc, request.segment, hit),
                     str(number),
                     suffixes.get(low, ""),
                     str(int(request.suppress_author)),
@@ -887,7 +887,14 @@ class _FormatContext:
         low = hit[0].lower()
         number = bib.keys.index(low) + 1 if proc.uses_number and low in bib.keys else 0
         suffix = self._suffixes.get((id(proc), request.segment), {}).get(low, "")
-        return f"b|{hit[1].digest(hit[0])}|{number}|{int(request.numbered)}|{suffix}"
+        return f"b|{self._digest(proc, request.segment, hit)}|{number}|{int(request.numbered)}|{suffix}"
+
+    def _digest(self, proc: csl.StyleProcessor, segment: int, hit: tuple[str, LoadedBib]) -> str:
+        """The content hash of the entry this (style, segment)'s reference for the key is made from: the
+        first file that had the key on the page, which need not be this tag's (two --file sources)."""
+        source = self._sources.get((id(proc), segment))
+        origin = source.pending.get(hit[0].lower()) if source is not None else None
+        return origin[0].digest(origin[1]) if origin is not None else hit[1].digest(hit[0])
 
     def _prefetch(self, proc: csl.StyleProcessor, bib: Any, request: _Bibliography) -> None:
         """Format, on every core, the entries of a long bibliography that no cache knows yet (pool.py);

@@ -10,12 +10,15 @@ Workers are forked for one call and stopped at its end: they inherit everything 
 parsed file, the page's numbering), so nothing but the finished texts crosses between processes.
 ``spawn`` would run the program's main module again in each worker, which a script calling MkDocs without
 an ``if __name__ == "__main__"`` guard does not survive. Forking is only safe while this process runs no
-other thread (a lock held by one at that moment stays locked in the child), so under ``mkdocs serve``
-(whose server is a thread), off Linux, or with ``MKDOCS_SCHOLAR_WORKERS=0`` all is done in this process.
+other thread (a lock held by one at that moment stays locked in the child), so while other threads run
+(``mkdocs serve``'s rebuilds, once its server thread has started), in a daemonic process (a
+multiprocessing pool's worker), off Linux, or with ``MKDOCS_SCHOLAR_WORKERS=0`` all is done here.
 """
 
 from __future__ import annotations
 
+import gc
+import logging
 import multiprocessing
 import os
 import sys
@@ -27,6 +30,9 @@ from typing import Any
 # Below this many entries to format, forking a worker costs about what it saves.
 PARALLEL_MIN = 300
 CHUNK = 40
+MAX_WORKERS = 3
+
+log = logging.getLogger("mkdocs.plugins.mkdocs_scholar.pool")  # shown by `mkdocs build -v`
 
 _task: Callable[[int], str] | None = None  # what the forked workers run: set only during format_all
 
@@ -41,7 +47,9 @@ def workers() -> int:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
-    return max(0, cores - 1)
+    # Capped: the cores a process may use are not the CPU time a container grants it, and each worker
+    # is a copy of the build's process.
+    return max(0, min(cores - 1, MAX_WORKERS))
 
 
 def _can_fork() -> bool:
@@ -49,6 +57,7 @@ def _can_fork() -> bool:
         sys.platform.startswith("linux")
         and "fork" in multiprocessing.get_all_start_methods()
         and threading.active_count() == 1
+        and not multiprocessing.current_process().daemon  # a daemonic process may not have children
     )
 
 
@@ -91,6 +100,7 @@ def format_all(count: int, format_one: Callable[[int], str]) -> list[str]:
     counter = context.Value("i", 0)
     processes, readers = [], []
     _task = format_one
+    gc.freeze()  # the children's collector leaves what exists now alone: fewer pages copied on write
     try:
         for _ in range(min(extra, len(chunks) - 1)):
             try:
@@ -102,6 +112,8 @@ def format_all(count: int, format_one: Callable[[int], str]) -> list[str]:
             writer.close()
             processes.append(process)
             readers.append(reader)
+
+        log.debug(f"formatting {count} entries in this process and {len(processes)} worker processes")
 
         def receive(timeout: float | None) -> None:
             for reader in wait(readers, timeout):
@@ -128,3 +140,10 @@ def format_all(count: int, format_one: Callable[[int], str]) -> list[str]:
         return out
     finally:
         _task = None
+        gc.unfreeze()
+        for process in processes:  # after an error here: no worker outlives the call
+            if process.is_alive():
+                process.terminate()
+            process.join()
+        for reader in readers:
+            reader.close()

@@ -219,3 +219,25 @@ def test_cache_dir_option_moves_the_cache(tmp_path):
     build(root)
     assert list((root / "build-cache" / "scholar" / "formatted").glob("*.json"))
     assert not (root / ".cache").exists()
+
+
+def test_a_key_in_two_files_is_cached_as_the_entry_each_page_shows(tmp_path):
+    """Page one cites 'shared' from a.bib, then from b.bib (the page has one reference per key: a.bib's);
+    page two cites it from b.bib only and must show b.bib's entry, not a text cached under b's entry."""
+    root = make_site(tmp_path / "s")
+    bibs = root / "_bibliography"
+    (bibs / "a.bib").write_text(
+        "@book{shared, author = {Lovelace, Ada}, title = {A}, year = {2020}}\n", "utf-8"
+    )
+    (bibs / "b.bib").write_text(
+        "@book{shared, author = {Hopper, Grace}, title = {B}, year = {2019}}\n", "utf-8"
+    )
+    (root / "docs" / "index.md").write_text(
+        "# One\n\n{% cite shared --file a %} {% cite shared --file b %}\n", encoding="utf-8"
+    )
+    (root / "docs" / "two.md").write_text("# Two\n\n{% cite shared --file b %}\n", encoding="utf-8")
+    for _ in ("cold", "warm"):
+        result = run_mkdocs(root)
+        assert result.returncode == 0, result.log
+        two = BeautifulSoup((root / "site" / "two" / "index.html").read_text("utf-8"), "html.parser")
+        assert two.select_one("a.citation").get_text() == "(Hopper, 2019)"

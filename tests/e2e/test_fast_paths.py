@@ -96,12 +96,15 @@ def test_workers_make_the_same_long_bibliography_as_one_process(tmp_path, monkey
         (root / "_bibliography" / "references.bib").write_text(generated_bib(count), encoding="utf-8")
         (root / "docs" / "index.md").write_text("# All\n\n{% bibliography %}\n", encoding="utf-8")
         (root / "mkdocs.yml").write_text(
-            f"site_name: Workers\nplugins:\n  - scholar:\n      style: {style}\n      cache: false\n",
+            f"site_name: Workers\ntheme:\n  name: material\n"
+            f"plugins:\n  - scholar:\n      style: {style}\n      cache: false\n",
             encoding="utf-8",
         )
         monkeypatch.setenv("MKDOCS_SCHOLAR_WORKERS", workers)
-        result = run_mkdocs(root)
+        result = run_mkdocs(root, verbose=True)
         assert result.returncode == 0, result.log
+        forked = f"formatting {count} entries in this process and 1 worker processes" in result.log
+        assert forked == (workers == "1"), result.log[-2000:]
         page = BeautifulSoup((root / "site" / "index.html").read_text(encoding="utf-8"), "html.parser")
         items = page.select("ol.bibliography > li")
         assert len(items) == count
@@ -109,3 +112,14 @@ def test_workers_make_the_same_long_bibliography_as_one_process(tmp_path, monkey
     assert pages["0", "apa"] == pages["1", "apa"]
     assert pages["0", "ieee"] == pages["1", "ieee"]
     assert pages["0", "apa"] != pages["0", "ieee"]
+
+
+def test_a_tab_in_front_matter_is_read_as_materials_blog_reads_it(tmp_path):
+    """libyaml (our fast reader) accepts a tab the pure-Python parser refuses; Material's blog reads posts
+    with the latter. Both must agree, or the blog stops the build on a post we thought was fine."""
+    root = blog_site(tmp_path / "s")
+    post = root / "docs" / "blog" / "posts" / "engines.md"
+    post.write_text(POST.replace("title: Engines", "title:\tEngines"), encoding="utf-8")
+    result = run_mkdocs(root, strict=False)
+    assert result.returncode == 0, result.log
+    assert any("front matter is not valid YAML" in w for w in result.warnings), result.log

@@ -75,6 +75,17 @@ def test_excerpt_is_made_when_first_read_however_a_template_reads_it():
     assert posts[1].get("excerpt") == "<p>First <em>para</em>.</p>" and posts[1].get("nope", 3) == 3
 
 
+def test_a_post_walked_key_by_key_has_its_excerpt_whichever_page_reads_it_first():
+    import json
+
+    for walk in (list, lambda p: json.dumps(p, default=str), lambda p: len(p), lambda p: dict(p.items())):
+        post = site_index(records())["posts"][1]  # nothing read yet
+        walk(post)
+        assert "excerpt" in list(post) and json.loads(json.dumps(post, default=str))["excerpt"].startswith(
+            "<p>"
+        )
+
+
 def test_data_files_nest_by_folder_and_csv_rows_are_dicts(tmp_path):
     data = tmp_path / "_data"
     (data / "team").mkdir(parents=True)

@@ -34,7 +34,14 @@ needs_fork = pytest.mark.skipif(not pool._can_fork(), reason="forked workers nee
 @needs_fork
 def test_workers_format_part_of_the_list_in_order(monkeypatch):
     monkeypatch.setenv("MKDOCS_SCHOLAR_WORKERS", "1")
-    out = pool.format_all(COUNT, slow_format)
+    parent = os.getpid()
+
+    def slower_here(i: int) -> str:
+        # A chunk takes this process 0.2 s: the worker has started and claimed one long before the end.
+        time.sleep(0.005 if os.getpid() == parent else 0)
+        return slow_format(i)
+
+    out = pool.format_all(COUNT, slower_here)
     assert texts(out) == [TABLE[i] for i in range(COUNT)]
     # (a worker is started before this process has formatted every chunk: it formats some)
     assert len(pids(out)) == 2
@@ -77,3 +84,25 @@ def test_a_worker_that_dies_leaves_its_chunks_to_this_process(monkeypatch):
 
     out = pool.format_all(COUNT, dying)
     assert texts(out) == [TABLE[i] for i in range(COUNT)] and pids(out) == {parent}
+
+
+def _in_pool_worker(count: int) -> list[str]:
+    return pool.format_all(count, slow_format)
+
+
+@needs_fork
+def test_a_daemonic_process_formats_alone(monkeypatch):
+    """A multiprocessing pool's worker may not start processes: it formats everything itself."""
+    import multiprocessing
+
+    monkeypatch.setenv("MKDOCS_SCHOLAR_WORKERS", "1")
+    with multiprocessing.get_context("fork").Pool(1) as workers:
+        out = workers.apply(_in_pool_worker, (COUNT,))
+    assert texts(out) == [TABLE[i] for i in range(COUNT)] and len(pids(out)) == 1
+
+
+def test_workers_are_capped(monkeypatch):
+    monkeypatch.delenv("MKDOCS_SCHOLAR_WORKERS", raising=False)
+    assert 0 <= pool.workers() <= pool.MAX_WORKERS
+    monkeypatch.setenv("MKDOCS_SCHOLAR_WORKERS", "7")
+    assert pool.workers() == 7  # what the user asks for
