@@ -37,6 +37,7 @@ from . import (
     sources,
 )
 from .config import ScholarConfig
+from .liquid.environment import relative_root
 from .liquid.site import PageRecord, site_index
 from .render import BuildState, PageInput, SiteFacts, render_page
 from .scholar.cache import Store
@@ -192,7 +193,9 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled or self.build is None:
             return None
-        return excerpts.link_excerpt_citations(output, self.build.settings.cite_class)
+        return excerpts.link_excerpt_citations(
+            output, self.build.settings.cite_class, relative_root(page.url)
+        )
 
     # After every page has rendered, before any is written: the site-wide bibliography can list them all.
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> None:

@@ -19,7 +19,9 @@ from markdown.preprocessors import Preprocessor
 OPEN = "<!--scholar-html-->"
 CLOSE = "<!--/scholar-html-->"
 _MARKED_RE = re.compile(re.escape(OPEN) + "(.*?)" + re.escape(CLOSE), re.S)
-_FENCE_RE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$", re.M)
+# A fence line, in a blockquote too; a backtick fence's info string has no backtick (CommonMark), so a line
+# that starts with inline code (```x```) is no fence.
+_FENCE_RE = re.compile(r"^[ \t>]*(`{3,}(?=[^`\n]*$)|~{3,})(.*)$", re.M)
 # After NormalizeWhitespace (30), which strips the stash's placeholder characters, and before the fenced
 # code preprocessors (25) and the HTML block parser (20).
 PRIORITY = 27
@@ -52,10 +54,14 @@ class RawHtmlPreprocessor(Preprocessor):
         fenced = _fenced_spans(text) if "``" in text or "~~" in text else []
 
         def stash(m: re.Match[str]) -> str:
-            if any(a <= m.start() < b for a, b in fenced):
+            indent = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+            if any(a <= m.start() < b for a, b in fenced) or (
+                not indent.strip() and len(indent.expandtabs(4)) >= 4
+            ):
+                # In fenced code, or indented as far as an indented code block (or a list item's
+                # paragraph): left to Markdown, which knows which of the two it is.
                 return m.group(1)
             placeholder = self.md.htmlStash.store(m.group(1))
-            indent = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
             if indent.strip():  # inside a line of text: inline, as Markdown reads HTML there
                 return placeholder
             # At the start of a line: a block of its own, as Markdown sets a raw HTML block apart from

@@ -224,11 +224,14 @@ def _render_page(markdown: str, page: PageInput, build: BuildState) -> RenderRes
     }
     if DETAILS_KEY in page.meta:
         variables["page"].update(details.page_values(state, str(page.meta[DETAILS_KEY])))
-    text = build.env.render_page(protect_bibtex_blocks(source), facts, variables)
+    # The excerpt is marked before the citations are formatted (the marker goes between blocks, which
+    # formatting does not change): a citation in it may need its entry in its preview.
+    text = _excerpt(build.env.render_page(protect_bibtex_blocks(source), facts, variables), page, build)
+    if page.is_post and build.excerpt_marker:
+        head, marker, _ = text.partition(build.excerpt_marker)
+        state.mark_excerpt(head if marker else text)
     text = resolve_link_markers(state.finish(text), facts)
-    return RenderResult(
-        _excerpt(text, page, build), math, facts.problems, list(state.cited), state.cited_in_text()
-    )
+    return RenderResult(text, math, facts.problems, list(state.cited), state.cited_in_text())
 
 
 def _excerpt(text: str, page: PageInput, build: BuildState) -> str:

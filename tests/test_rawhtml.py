@@ -49,6 +49,13 @@ def test_a_block_right_below_text_is_a_block_of_its_own():
         assert html.endswith("<p>More text.</p>"), html
 
 
-def test_a_block_indented_in_a_list_item_stays_in_the_item():
-    html = convert(f"- an item\n\n    {rawhtml.wrap(LIST)}\n")
-    assert f"<li>\n<p>an item</p>\n{LIST}\n</li>" in html, html
+def test_code_keeps_the_html_as_text_however_the_code_is_written():
+    """A fence in a quote, an indented code block, and a line starting with inline code (no fence)."""
+    for text in (
+        f"> ```\n> {rawhtml.wrap(LIST)}\n> ```\n",
+        f"Code:\n\n    {rawhtml.wrap(LIST)}\n",
+    ):
+        html = convert(text)
+        assert "&lt;ol class=" in html and LIST not in html, html
+    html = convert(f"```x``` is code.\n\n{rawhtml.wrap(LIST)}\n\n```\ncode\n```\n")
+    assert f"<p><code>x</code> is code.</p>\n{LIST}" in html, html

@@ -44,10 +44,13 @@
   function previewContent(link) {
     var content = link.getAttribute("data-scholar-preview");
     if (content) return content;
-    var id = decodeURIComponent((link.hash || "").slice(1));
+    var id;
+    try { id = decodeURIComponent((link.hash || "").slice(1)); } catch (error) { return ""; }
     if (!id) return "";
     var article = link.closest("article");
-    var entry = (article && window.CSS && article.querySelector("#" + CSS.escape(id))) || document.getElementById(id);
+    var entry = article && window.CSS ? article.querySelector("#" + CSS.escape(id)) : null;
+    /* Elsewhere on the page only when the link leads to this page (not an excerpt's link to its post). */
+    if (!entry && link.pathname === window.location.pathname) entry = document.getElementById(id);
     return entry ? entry.innerHTML : "";
   }
 
@@ -138,16 +141,22 @@
   function bibEntry(link) {
     var url = link.href.split("#")[0];
     var number = parseInt(link.href.split("#")[1], 10);
+    var key = link.getAttribute("data-scholar-key") || "";
     if (!bibFiles[url]) {
       bibFiles[url] = window.fetch(url).then(function (response) {
         if (!response.ok) throw new Error(response.status);
         return response.text();
       });
+      bibFiles[url].catch(function () { delete bibFiles[url]; }); /* tried again on the next opening */
     }
     return bibFiles[url].then(function (text) {
       var entries = text.replace(/\s+$/, "").split(/\n\n(?=@)/);
-      if (!(number >= 1 && number <= entries.length)) throw new Error("no entry " + number);
-      return entries[number - 1];
+      function isKey(entry) { return entry.slice(entry.indexOf("{") + 1, entry.indexOf(",")) === key; }
+      /* The Nth entry, if it is the key's (a file cached from another version of the page may differ). */
+      var entry = entries[number - 1];
+      if (entry && (!key || isKey(entry))) return entry;
+      for (var i = 0; i < entries.length; i++) if (isKey(entries[i])) return entries[i];
+      throw new Error("no entry " + key);
     });
   }
 

@@ -240,6 +240,7 @@ class _Cite:
     segment: int
     line: int | None = None
     where: str | None = None  # the include file the tag is in (None: the page itself)
+    in_excerpt: bool = False  # in a blog post's excerpt (shown on index pages without the rest)
 
 
 @dataclass
@@ -252,6 +253,7 @@ class _Bibliography:
     numbered: bool = True  # False for {% reference %} and {% bibtex %}: entries alone, no list
     joiner: str = ""
     where: str | None = None
+    in_excerpt: bool = False
 
 
 @dataclass
@@ -576,6 +578,14 @@ class CitationState:
         return f'<a href="{html.escape(self.details_url(found[0]))}">{html.escape(text, quote=False)}</a>'
 
     # -- formatting -----------------------------------------------------------------------------
+    def mark_excerpt(self, excerpt: str) -> None:
+        """``excerpt`` is the part of the page a blog index shows: a citation there whose entry is listed
+        only below it keeps the entry in its preview (the index page does not have it)."""
+        for m in _PLACEHOLDER_RE.finditer(excerpt):
+            index = int(m.group(1))
+            if index < len(self._requests) and not isinstance(self._requests[index], _Literal):
+                self._requests[index].in_excerpt = True
+
     def finish(self, text: str) -> str:
         """Format every recorded citation and bibliography and put them in place of their placeholders."""
         if not self._requests:
@@ -689,6 +699,7 @@ class _FormatContext:
                 )
         self._entries: dict[tuple[int, int, str], str] = {}  # formatted entries, reused by previews
         self._listed: set[str] = set()  # ids of the entries this page shows (a preview points at them)
+        self._listed_in_excerpt: set[str] = set()  # those of them a blog index shows too
 
     def report(self, problem: Problem, request: _Cite | _Bibliography) -> None:
         """A problem found while formatting, placed where the tag was (the page, or an include)."""
@@ -761,7 +772,8 @@ class _FormatContext:
             extra = ""
             if self.state.reader is not None:
                 preview = None
-                if self.state.reader.options.previews and target in self._listed and not s.relative:
+                listed = self._listed_in_excerpt if request.in_excerpt else self._listed
+                if self.state.reader.options.previews and target in listed and not s.relative:
                     preview = ""  # the entry is on the page: the script shows it from there
                 elif self.state.reader.options.previews:
                     preview = self._entry(proc, full_bib, request.segment, key)
@@ -847,6 +859,8 @@ class _FormatContext:
                 reference = self._reader_entry(request, proc, key, anchor, tag, text)
             if template is None or self.state.template_renderer is None:
                 self._listed.add(anchor)  # the element with this id holds the entry as formatted
+                if request.in_excerpt:
+                    self._listed_in_excerpt.add(anchor)
             if template is not None and self.state.template_renderer is not None:
                 values = _template_vars(key, entry, reference, index, self.state)
                 reference = self.state.template_renderer(template, values, request.line)

@@ -174,7 +174,7 @@ class Reader:
         if self.options.backlinks:
             out += _SLOT.format(anchor)  # filled with its own leading space, or with nothing
         if self.options.bibtex_button and entry is not None and self.page_file is not None:
-            out += self._bibtex_link(bibtex_text(entry, skip_fields, quotes), site_root)
+            out += self._bibtex_link(entry.key, bibtex_text(entry, skip_fields, quotes), site_root)
         elif self.options.bibtex_button and entry is not None:
             code = markdown_proof(bibtex_text(entry, skip_fields, quotes))
             out += (
@@ -184,15 +184,17 @@ class Reader:
             )
         return out
 
-    def _bibtex_link(self, text: str, site_root: str) -> str:
-        """The entry's <details>, linking to the entry in the page's .bib file (``#N``: its place there)."""
+    def _bibtex_link(self, key: str, text: str, site_root: str) -> str:
+        """The entry's <details>, linking to the entry in the page's .bib file (``#N``: its place there;
+        the key lets the script check it has the right one)."""
         assert self.bibtex_files is not None and self.page_file is not None
         texts = self.bibtex_files.setdefault(self.page_file, {})
         number = texts.setdefault(text, len(texts) + 1)
         href = html.escape(f"{site_root}{quote(self.page_file)}#{number}")
         return (
             ' <details class="scholar-bibtex"><summary>BibTeX</summary>'
-            f'<a class="scholar-bibtex-file" href="{href}">This page&#39;s references as BibTeX</a></details>'
+            f'<a class="scholar-bibtex-file" href="{href}" data-scholar-key="{markdown_proof(key)}">'
+            "This page&#39;s references as BibTeX</a></details>"
         )
 
     def fill_backlinks(self, text: str, cite_ids: Mapping[str, list[str]]) -> str:

@@ -305,3 +305,43 @@ def test_bibtex_links_reach_the_file_with_either_url_style(tmp_path):
     page = build.find_page(r"blog/2021/01/01/[^/]+\.html$")
     soup = build.soup(page)
     assert bibtex_of(build, page, soup, "doe2020").startswith("@article{doe2020,")
+
+
+@pytest.fixture(scope="module")
+def excerpted(tmp_path_factory):
+    """The first post cut after its first paragraph (its bibliography is not in its excerpt); the second
+    shown whole on the blog index."""
+    root = copy_site(READER, tmp_path_factory.mktemp("excerpted") / "site-src")
+    post = root / "docs" / "blog" / "posts" / "2021-01-01-first.md"
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text.replace("\n\nListed without", "\n\n<!-- more -->\n\nListed without"), "utf-8")
+    build = run_mkdocs(root)
+    assert build.returncode == 0, build.log
+    return build
+
+
+def excerpt_of(index, slug):
+    for article in index.select("article.md-post--excerpt"):
+        if article.select_one(f"a.toclink[href*='/{slug}/']"):
+            return article
+    raise AssertionError(f"no excerpt of {slug!r}")
+
+
+def test_an_excerpt_cut_above_the_bibliography_keeps_its_previews(excerpted):
+    index = excerpted.soup(excerpted.site / "blog" / "index.html")
+    links = excerpt_of(index, "first-post").select("a.citation")
+    assert links and all(a["data-scholar-preview"] for a in links)
+    assert BeautifulSoup(links[0]["data-scholar-preview"], "html.parser").get_text().startswith("Doe, J.")
+    # (the post's page is made from the same Markdown: its citations above the cut carry copies too)
+
+
+def test_a_whole_post_on_the_index_points_its_previews_and_bibtex_at_its_own_entries(excerpted):
+    page = excerpted.site / "blog" / "index.html"
+    article = excerpt_of(excerpted.soup(page), "second-post")
+    for a in article.select("a.citation"):
+        assert a["data-scholar-preview"] == "" and article.find(id=urlsplit(a["href"]).fragment)
+    links = article.select("a.scholar-bibtex-file")
+    assert links
+    for link in links:  # relative to the index page, not to the post
+        assert target_of(excerpted, page, link["href"]).is_file(), link["href"]
+        assert link["data-scholar-key"] in bibtex_of(excerpted, page, article, link["data-scholar-key"])
