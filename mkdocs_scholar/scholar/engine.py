@@ -1295,13 +1295,27 @@ class _LazySource(dict):
     def __init__(self) -> None:
         super().__init__()
         self.pending: dict[str, tuple[LoadedBib, str]] = {}
+        self.suffixes: dict[str, str] = {}  # year suffixes of references not made yet
 
     def __missing__(self, low: str) -> Reference:
         hit = self.pending.get(low)
         if hit is None:
             raise KeyError(low)
-        ref = self[low] = hit[0].reference(hit[1])
+        ref = hit[0].reference(hit[1])
+        if low in self.suffixes:
+            ref = copy.copy(ref)
+            ref["year_suffix"] = self.suffixes[low]
+        self[low] = ref
         return ref
+
+    def set_suffix(self, low: str, letter: str) -> None:
+        """The page's copy of the reference carries ``letter`` (2008a), now or when it is made."""
+        if dict.__contains__(self, low):
+            ref = copy.copy(dict.__getitem__(self, low))
+            ref["year_suffix"] = letter
+            self[low] = ref
+        else:
+            self.suffixes[low] = letter
 
     def __contains__(self, low: object) -> bool:
         return dict.__contains__(self, low) or low in self.pending
@@ -1331,15 +1345,24 @@ def _add_year_suffixes(proc: csl.StyleProcessor, source: _LazySource, keys: list
             if ckey:
                 texts.put(ckey, text)
         alike.setdefault(text, []).append(key)
+    def title(key: str) -> str:  # what the letters follow, cached like the citations
+        pending = source.pending.get(key)
+        ckey = f"t|{pending[0].digest(pending[1])}" if pending else None
+        text = texts.get(ckey) if ckey else None
+        if text is None:
+            text = str(source[key].get("title", "")).lower()
+            if ckey:
+                texts.put(ckey, text)
+        return text
+
     letters = {}
     for group in alike.values():
         if len(group) < 2:
             continue
-        group.sort(key=lambda k: str(source[k].get("title", "")).lower())
+        group.sort(key=title)
         for i, key in enumerate(group):
-            ref = copy.copy(source[key])
-            ref["year_suffix"] = letters[key] = _letters(i)
-            source[key] = ref
+            letters[key] = _letters(i)
+            source.set_suffix(key, letters[key])
     return letters
 
 
