@@ -47,6 +47,10 @@ def _fenced_spans(text: str) -> list[tuple[int, int]]:
 
 
 class RawHtmlPreprocessor(Preprocessor):
+    def __init__(self, md: Markdown, seen: dict[str, str]) -> None:
+        super().__init__(md)
+        self.seen = seen
+
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
         if OPEN not in text:
@@ -61,7 +65,9 @@ class RawHtmlPreprocessor(Preprocessor):
                 # In fenced code, or indented as far as an indented code block (or a list item's
                 # paragraph): left to Markdown, which knows which of the two it is.
                 return m.group(1)
-            placeholder = self.md.htmlStash.store(m.group(1))
+            # One string per distinct piece: Material keeps every excerpt's Markdown (and its stash)
+            # for the whole build, and a post's excerpt is rendered on several index pages.
+            placeholder = self.md.htmlStash.store(self.seen.setdefault(m.group(1), m.group(1)))
             if indent.strip():  # inside a line of text: inline, as Markdown reads HTML there
                 return placeholder
             # At the start of a line: a block of its own, as Markdown sets a raw HTML block apart from
@@ -72,5 +78,11 @@ class RawHtmlPreprocessor(Preprocessor):
 
 
 class RawHtmlExtension(Extension):
+    """One per build: the pieces of HTML it has stashed are shared by every Markdown it extends."""
+
+    def __init__(self, **kwargs: object) -> None:
+        self.seen: dict[str, str] = {}
+        super().__init__(**kwargs)
+
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
-        md.preprocessors.register(RawHtmlPreprocessor(md), "mkdocs_scholar_html", PRIORITY)
+        md.preprocessors.register(RawHtmlPreprocessor(md, self.seen), "mkdocs_scholar_html", PRIORITY)

@@ -26,7 +26,7 @@ from citeproc.source import Reference
 
 from . import csl, pool
 from .bibtex import BibEntry, BibFile, load_bib_file, parse_bib_text
-from .cache import ParsedBib, Store, Texts, entry_digest
+from .cache import LazyEntries, ParsedBib, Store, Texts, entry_digest
 from .csl_json import check_bib, entry_to_csl
 from .errors import Problem, ScholarError
 from .latex import latex_to_rich
@@ -34,6 +34,7 @@ from .options import TagOptions, split_list
 from .paths import confined
 from .query import compile_query
 from .reader import Reader, mark_math
+from .reader import bibtex_text as reader_bibtex
 from .settings import ScholarSettings
 
 Report = Callable[[Problem], None]
@@ -81,6 +82,14 @@ class LoadedBib:
 
     def entry(self, key: str) -> BibEntry:
         return self.file.entries[key]
+
+    def member_keys(self, key: str) -> list[str]:
+        """The keys of a biblatex @set's members (none for other entries), without reading the entry
+        when the file comes from the cache."""
+        entries = self.file.entries
+        if isinstance(entries, LazyEntries):
+            return entries.member_keys.get(key, [])
+        return [m.key for m in entries[key].members]
 
     def item(self, key: str) -> dict:
         if key not in self._items:
@@ -999,7 +1008,7 @@ class _FormatContext:
         """A biblatex @set is cited as its members ("Glashow, 1961; Weinberg, 1967"), except in a numeric
         style, where the set has its own number."""
         hit = self.state._find(request.bibs, key)
-        members = [m.key for m in hit[1].entry(hit[0]).members] if hit else []
+        members = hit[1].member_keys(hit[0]) if hit else []
         if not members or proc.numeric:
             return part
         self._ensure(proc, request.segment, request.bibs, members)
@@ -1009,7 +1018,7 @@ class _FormatContext:
         """A biblatex @set prints its members one after another, separated by semicolons (its own
         fields are only the list of members); a numeric label stays the set's own."""
         hit = self.state._find(request.bibs, key)
-        members = [m.key for m in hit[1].entry(hit[0]).members] if hit else []
+        members = hit[1].member_keys(hit[0]) if hit else []
         if not members:
             return text
         source = self._ensure(proc, request.segment, request.bibs, members)
@@ -1035,19 +1044,33 @@ class _FormatContext:
         if request.numbered:  # previews on this page show the entry as this list does
             self._entries.setdefault((id(proc), request.segment, key), text)
         hit = self.state._find(request.bibs, key)
-        links = hit is not None and self.state.reader.options.entry_links
+        options = self.state.reader.options
         extras = self.state.reader.entry_extras(
             key,
-            hit[1].entry(hit[0]) if hit else None,
-            self._link_fields(proc, hit[1], hit[0]) if hit and links else None,
+            None,
+            self._link_fields(proc, hit[1], hit[0]) if hit and options.entry_links else None,
             anchor,
             skip_fields=s.bibtex_skip_fields,
             quotes=s.bibtex_quotes,
             repository=s.repository,
             delimiter=s.repository_file_delimiter,
             site_root=self.state.details_base,  # the page's relative path to the site root
+            bibtex=self._bibtex(proc, hit) if hit and options.bibtex_button else None,
         )
         return f'<{tag} id="{html.escape(anchor)}">{text}</{tag}>{extras}'
+
+    def _bibtex(self, proc: csl.StyleProcessor, hit: tuple[str, LoadedBib]) -> str:
+        """The entry as BibTeX (``bibtex_skip_fields`` left out), from the store when the entry is known:
+        then a warm build does not read the entry at all."""
+        s = self.settings
+        texts = self.state.library.texts(proc)
+        skip, quotes = ",".join(s.bibtex_skip_fields), "".join(str(q) for q in s.bibtex_quotes)
+        ckey = f"x|{hit[1].digest(hit[0])}|{skip}|{quotes}"
+        text = texts.get(ckey)
+        if text is None:
+            text = reader_bibtex(hit[1].entry(hit[0]), s.bibtex_skip_fields, s.bibtex_quotes)
+            texts.put(ckey, text)
+        return text
 
     def _link_fields(self, proc: csl.StyleProcessor, loaded: LoadedBib, key: str) -> dict[str, str]:
         """The CSL fields entry links are made of (DOI, URL), from the store when the entry is known:

@@ -153,9 +153,11 @@ class Reader:
         repository: str,
         delimiter: str,
         site_root: str,
+        bibtex: str | None = None,
     ) -> str:
         """What follows an entry's own element: links, the BibTeX block, a backlinks slot, and on the
-        site-wide page the pages that cite it. ``site_root`` is the page's relative path to the site root."""
+        site-wide page the pages that cite it. ``site_root`` is the page's relative path to the site root;
+        ``bibtex``: the entry's BibTeX when the caller has it already (else made from ``entry``)."""
         out = ""
         if self.options.entry_links:
             links = entry_links(item or {}, self.repository.files(repository, delimiter, key), site_root)
@@ -173,10 +175,12 @@ class Reader:
             out += f' <span class="scholar-cited-in">Cited in {pages}</span>'
         if self.options.backlinks:
             out += _SLOT.format(anchor)  # filled with its own leading space, or with nothing
-        if self.options.bibtex_button and entry is not None and self.page_file is not None:
-            out += self._bibtex_link(entry.key, bibtex_text(entry, skip_fields, quotes), site_root)
-        elif self.options.bibtex_button and entry is not None:
-            code = markdown_proof(bibtex_text(entry, skip_fields, quotes))
+        if self.options.bibtex_button and bibtex is None and entry is not None:
+            bibtex = bibtex_text(entry, skip_fields, quotes)
+        if self.options.bibtex_button and bibtex is not None and self.page_file is not None:
+            out += self._bibtex_link(key, bibtex, site_root)
+        elif self.options.bibtex_button and bibtex is not None:
+            code = markdown_proof(bibtex)
             out += (
                 ' <details class="scholar-bibtex"><summary>BibTeX</summary>'
                 f'<pre><code class="language-bibtex">{code}</code></pre>'

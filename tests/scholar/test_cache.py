@@ -81,8 +81,14 @@ LINKED = """\
 def test_a_file_read_back_from_disk_unpickles_only_the_entries_read(tmp_path):
     parsed = ParsedBib.of(parse_bib_text(BIB + "\n" + LINKED, "a.bib"))
     Store(tmp_path).store_bib("d", "a.bib", parsed)
-    entries = Store(tmp_path).parsed_bib("d", "a.bib").file.entries
+    stored = Store(tmp_path).parsed_bib("d", "a.bib")
+    entries = stored.file.entries
     assert isinstance(entries, cache.LazyEntries)
+    # A @set's members are known without reading the set (a citation asks for them)
+    from mkdocs_scholar.scholar.engine import LoadedBib
+
+    assert LoadedBib("a.bib", stored.file).member_keys("both") == ["first", "second"]
+    assert LoadedBib("a.bib", stored.file).member_keys("k1") == [] and not entries._loaded
     assert list(entries) == list(parsed.file.entries) and len(entries) == len(parsed.file.entries)
     assert "k7" in entries and "nope" not in entries and entries.get("nope") is None
     assert entries["k7"] == parsed.file.entries["k7"]
