@@ -226,7 +226,8 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
                 log.warning(message)
         if self.build is not None:
             if self.build.reader is not None:
-                self.build.reader.write_bibtex_files(Path(config.site_dir))
+                for message in self.build.reader.write_bibtex_files(Path(config.site_dir)):
+                    log.warning(message)
             self.build.library.finish()
             # citeproc-py's style and reference objects hold reference cycles: free them now, so memory
             # under `serve` does not grow from rebuild to rebuild.

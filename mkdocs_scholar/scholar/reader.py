@@ -122,14 +122,21 @@ class Reader:
         name = url.strip("/") or "index"
         return replace(self, page_file=f"{BIBTEX_DIR}/{name}.bib")
 
-    def write_bibtex_files(self, site_dir: Path) -> None:
-        """Write each page's .bib file into the built site (``bibtex_files``)."""
+    def write_bibtex_files(self, site_dir: Path) -> list[str]:
+        """Write each page's .bib file into the built site (``bibtex_files``); what could not be written."""
+        failed = []
         for path, texts in (self.bibtex_files or {}).items():
             target = confined(site_dir / path, site_dir)
             if target is None:
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text("\n\n".join(texts) + "\n", encoding="utf-8")
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text("\n\n".join(texts) + "\n", encoding="utf-8")
+            except OSError as exc:
+                failed.append(
+                    f"{path}: cannot be written ({exc.strerror or exc}); its BibTeX blocks show a link only"
+                )
+        return failed
 
     # -- citations ------------------------------------------------------------------------------
     def cite_attributes(self, cite_id: str, preview: str | None) -> str:

@@ -153,3 +153,16 @@ def test_repository_never_leaves_the_docs_folder(tmp_path):
     repo = Repository(docs)
     assert repo.files("papers", ".", "k") == {}
     assert repo.files("../secret", ".", "k") == {}
+
+
+def test_a_bibtex_file_that_cannot_be_written_is_said_not_raised(tmp_path):
+    from mkdocs_scholar.scholar.reader import BIBTEX_DIR, Reader
+
+    reader = Reader(
+        bibtex_files={f"{BIBTEX_DIR}/a.bib": {"@misc{a,\n}": 1}, f"{BIBTEX_DIR}/b.bib": {"@misc{b,\n}": 1}}
+    )
+    (tmp_path / BIBTEX_DIR).mkdir(parents=True)
+    (tmp_path / BIBTEX_DIR / "a.bib").mkdir()  # a folder where the file should go
+    failed = reader.write_bibtex_files(tmp_path)
+    assert len(failed) == 1 and failed[0].startswith(f"{BIBTEX_DIR}/a.bib: cannot be written")
+    assert (tmp_path / BIBTEX_DIR / "b.bib").read_text(encoding="utf-8") == "@misc{b,\n}\n"
