@@ -814,16 +814,13 @@ class _FormatContext:
                 continue
             low = key.lower()
             number = bib.keys.index(low) + 1 if proc.uses_number and low in bib.keys else 0
-            ckey = "|".join(
-                (
-                    "c",
-                    self._digest(proc, request.segment, hit),
-                    str(number),
-                    suffixes.get(low, ""),
-                    str(int(request.suppress_author)),
-                    repr(locator),
-                    repr(label),
-                )
+            ckey = _cite_key(
+                self._digest(proc, request.segment, hit),
+                number,
+                suffixes.get(low, ""),
+                request.suppress_author,
+                locator,
+                label,
             )
             text = texts.get(ckey)
             if text is None:
@@ -1361,13 +1358,22 @@ def _add_year_suffixes(proc: csl.StyleProcessor, source: _LazySource, keys: list
     alike: dict[str, list[str]] = {}
     for key in unique:
         pending = source.pending.get(key)
-        ckey = f"y|{pending[0].digest(pending[1])}" if pending else None
+        # The work's plain citation: the text a cite of it alone shows (one cached text for both), unless
+        # the style numbers citations (this bibliography's numbers are not the page's).
+        digest = pending[0].digest(pending[1]) if pending else None
+        if digest is None:
+            ckey = None
+        elif proc.uses_number:
+            ckey = f"y|{digest}"
+        else:
+            ckey = _cite_key(digest, 0, "", False, None, None)
         text = texts.get(ckey) if ckey else None
         if text is None:
             text = proc.citation_parts(bib, [csl.citation_item(key)])[0]
             if ckey:
                 texts.put(ckey, text)
         alike.setdefault(text, []).append(key)
+
     def title(key: str) -> str:  # what the letters follow, cached like the citations
         pending = source.pending.get(key)
         ckey = f"t|{pending[0].digest(pending[1])}" if pending else None
@@ -1387,6 +1393,13 @@ def _add_year_suffixes(proc: csl.StyleProcessor, source: _LazySource, keys: list
             letters[key] = _letters(i)
             source.set_suffix(key, letters[key])
     return letters
+
+
+def _cite_key(
+    digest: str, number: int, suffix: str, suppress: bool, locator: str | None, label: str | None
+) -> str:
+    """What a citation's text depends on besides the style and locale (see ``_citation_parts``)."""
+    return "|".join(("c", digest, str(number), suffix, str(int(suppress)), repr(locator), repr(label)))
 
 
 def _letters(n: int) -> str:
