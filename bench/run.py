@@ -21,6 +21,7 @@ random generator, with some LaTeX (accents, case protection, ``--``) as real fil
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import random
@@ -230,6 +231,8 @@ def _timers() -> dict[str, float]:
         if original is None:
             continue
 
+        # functools.wraps keeps the handler's attributes: MkDocs reads an event's priority from them.
+        @functools.wraps(original)
         def timed(self, *a, __original=original, __bucket=bucket, **kw):  # noqa: ANN001, ANN002, ANN003, ANN202
             t = time.perf_counter()
             try:
