@@ -149,6 +149,14 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             if f.src_uri in self._records and f.inclusion.is_included()
         ]
         self.build.site.index = site_index(records)
+        # A cold build's citations, formatted ahead on every core (pages with their own settings left out).
+        self.build.prefetch(
+            sources.read_text(Path(f.abs_src_path))
+            for f in files.documentation_pages()
+            if f.abs_src_path
+            and f.src_uri in self._records
+            and "scholar" not in self._records[f.src_uri].meta
+        )
         if self.config.redirects:
             self._redirects, notes = permalinks.collect_redirects(
                 records,

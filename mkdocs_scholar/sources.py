@@ -53,6 +53,14 @@ def read_source(path: Path, src_uri: str, posts_dirs: list[str], excerpt_separat
     )
 
 
+def read_text(path: Path) -> str:
+    """A page's text as the build reads it (staged copies are UTF-8), or "" when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
 class Stage:
     """Copies of pages with translated front matter, in a temporary folder the generator reads them from;
     ``clear`` deletes them (at the end of a build, or when it fails)."""

@@ -123,3 +123,18 @@ def test_a_tab_in_front_matter_is_read_as_materials_blog_reads_it(tmp_path):
     result = run_mkdocs(root, strict=False)
     assert result.returncode == 0, result.log
     assert any("front matter is not valid YAML" in w for w in result.warnings), result.log
+
+
+def test_a_cold_blog_build_formats_its_citations_ahead(tmp_path):
+    """The plugin hands every page to the prefetch (after the blog plugin has placed the posts)."""
+    root = blog_site(tmp_path / "s")
+    (root / "_bibliography" / "references.bib").write_text(generated_bib(200), encoding="utf-8")
+    posts = root / "docs" / "blog" / "posts"
+    (posts / "engines.md").unlink()
+    for n in range(40):
+        keys = " ".join(f"key{5 * n + i}" for i in range(5))
+        text = f"---\ntitle: Post {n}\ndate: 2024-01-{1 + n % 28:02d}\n---\n\nSee {{% cite {keys} %}}.\n\n"
+        (posts / f"post-{n}.md").write_text(text + "{% bibliography --cited %}\n", encoding="utf-8")
+    result = run_mkdocs(root, verbose=True)
+    assert result.returncode == 0, result.log[-3000:]
+    assert "formatted 400 citations and entries ahead of the pages" in result.log

@@ -1,0 +1,93 @@
+"""A cold build's citations, formatted ahead on every core.
+
+A cold build formats each cited work when a page first cites it, page after page, on one core. Before the
+pages are rendered, ``prefetch`` reads their text for the plain tags (``{% cite KEYS %}`` with no option,
+``{% bibliography --cited %}``) and formats what those will most likely ask for, each key's plain citation
+and its entry as the page's list numbers it, with ``pool.format_all``, into the store the pages read. A
+guess only saves work: each text is stored under the key of everything it depends on (engine.py), so a
+page that asks for something else (a locator, a year suffix, another file or style) formats that itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+
+from . import csl, pool
+from .engine import Library, LoadedBib, _cite_key, _LazySource
+from .errors import ScholarError
+from .settings import ScholarSettings
+
+log = logging.getLogger("mkdocs.plugins.mkdocs_scholar.prefetch")  # shown by `mkdocs build -v`
+
+_CITE_RE = re.compile(r"\{%-?\s*cite\s+([^%]*?)\s*-?%\}")
+_CITED_LIST_RE = re.compile(r"\{%-?\s*bibliography\s[^%]*--cited")
+
+
+def plain_cites(text: str) -> list[str]:
+    """The keys of ``text``'s cite tags that have no option, in order."""
+    keys: list[str] = []
+    for m in _CITE_RE.finditer(text):
+        words = m.group(1).split()
+        if words and not any(w.startswith("-") for w in words):
+            keys.extend(words)
+    return keys
+
+
+def prefetch(library: Library, settings: ScholarSettings, pages: Iterable[str]) -> int:
+    """Format ahead what the plain tags of ``pages`` (their text) will ask for; how many texts it made."""
+    if settings.allow_locale_overrides:
+        return 0
+    try:
+        bibs = [library.load(p) for p in library.files_for(settings, [])]
+        proc = library.processor(settings.style, settings.locale, (library.source_dir(settings),))
+    except ScholarError:
+        return 0  # the pages say what is wrong
+    texts = library.texts(proc)
+    source = _LazySource()
+    jobs: dict[str, tuple[str, tuple[str, ...], bool]] = {}  # cache key -> (key, page's order, entry?)
+    for text in pages:
+        order: list[str] = []  # the page's resolvable keys, lower-cased, in first-cite order
+        for key in plain_cites(text):
+            hit = _find(bibs, key)
+            if hit is not None and hit[0].lower() not in order:
+                source.pending.setdefault(hit[0].lower(), (hit[1], hit[0]))
+                order.append(hit[0].lower())
+        listed = _CITED_LIST_RE.search(text) is not None
+        for index, low in enumerate(order):
+            loaded, key = source.pending[low]
+            number = index + 1 if proc.uses_number else 0
+            wanted = [(_cite_key(loaded.digest(key), number, "", False, None, None), False)]
+            if listed:
+                wanted.append((f"b|{loaded.digest(key)}|{number}|1|", True))
+            for ckey, entry in wanted:
+                if ckey not in jobs and texts.get(ckey) is None:
+                    jobs[ckey] = (key, tuple(order), entry)
+    if len(jobs) < pool.PARALLEL_MIN:
+        return 0  # the pages format them as they come
+    todo = list(jobs.items())
+    numbered: dict[tuple[str, ...], object] = {}
+
+    def format_one(i: int) -> str:
+        key, order, entry = todo[i][1]
+        bib = numbered.get(order)
+        if bib is None:
+            bib = numbered[order] = proc.new_bibliography(source, list(order))
+        item = csl.citation_item(key)
+        if entry:
+            return proc.bibliography_entry(bib, item, label=True)
+        return proc.citation_parts(bib, [item])[0]
+
+    for (ckey, _), text in zip(todo, pool.format_all(len(todo), format_one), strict=True):
+        texts.put(ckey, text)
+    log.debug(f"formatted {len(todo)} citations and entries ahead of the pages")
+    return len(todo)
+
+
+def _find(bibs: list[LoadedBib], key: str) -> tuple[str, LoadedBib] | None:
+    for bib in bibs:
+        found = bib.find(key)
+        if found is not None:
+            return found, bib
+    return None
