@@ -78,12 +78,17 @@ class ParsedBib:
     @classmethod
     def of(cls, file: BibFile) -> ParsedBib:
         for entry in file.entries.values():
-            # One string object per field name and type instead of one per entry: a third less memory
-            # for a large file, in this process and in every build that unpickles it.
-            entry.type = sys.intern(entry.type)
-            entry.fields = {sys.intern(k): v for k, v in entry.fields.items()}
-            entry.persons = {sys.intern(k): v for k, v in entry.persons.items()}
+            _intern(entry)
         return cls(file, {key: entry_digest(e) for key, e in file.entries.items()})
+
+
+def _intern(entry: BibEntry) -> BibEntry:
+    """One string object per field name and type instead of one per entry: a third less memory for a large
+    file, in this process and in every build that unpickles it."""
+    entry.type = sys.intern(entry.type)
+    entry.fields = {sys.intern(k): v for k, v in entry.fields.items()}
+    entry.persons = {sys.intern(k): v for k, v in entry.persons.items()}
+    return entry
 
 
 class LazyEntries(Mapping[str, BibEntry]):
@@ -116,10 +121,7 @@ class LazyEntries(Mapping[str, BibEntry]):
         entry = self._loaded.get(key)
         if entry is None:
             entry, related, members = pickle.loads(zlib.decompress(self._blobs[key]))
-            entry.type = sys.intern(entry.type)
-            entry.fields = {sys.intern(k): v for k, v in entry.fields.items()}
-            entry.persons = {sys.intern(k): v for k, v in entry.persons.items()}
-            self._loaded[key] = entry  # before its links: they may lead back to it
+            self._loaded[key] = _intern(entry)  # before its links: they may lead back to it
             entry.related = [self[k] for k in related if k in self._blobs]
             entry.members = [self[k] for k in members if k in self._blobs]
         return entry
@@ -294,6 +296,15 @@ class Texts:
     def put(self, key: str, text: str) -> None:
         self._shard.entries[key] = [text, self._store.generation]
         self._shard.dirty = True
+
+    def made(self, key: str | None, make: Callable[[], str]) -> str:
+        """The text stored under ``key``, or ``make()``'s, stored under it (not stored without a key)."""
+        text = self.get(key) if key is not None else None
+        if text is None:
+            text = make()
+            if key is not None:
+                self.put(key, text)
+        return text
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -323,11 +323,7 @@ class CitationState:
             return None
 
     def _find(self, bibs: list[LoadedBib], key: str) -> tuple[str, LoadedBib] | None:
-        for bib in bibs:
-            found = bib.find(key)
-            if found is not None:
-                return found, bib
-        return None
+        return find(bibs, key)
 
     def _resolve(self, keys: list[str], bibs: list[LoadedBib], line: int | None) -> list[str] | None:
         """The keys as written in the .bib, or None (after a warning per missing key) if any is missing."""
@@ -813,20 +809,15 @@ class _FormatContext:
                 parts.append(proc.citation_parts(bib, [item])[0])
                 continue
             low = key.lower()
-            number = bib.keys.index(low) + 1 if proc.uses_number and low in bib.keys else 0
             ckey = _cite_key(
                 self._digest(proc, request.segment, hit),
-                number,
+                _number(proc, bib, low),
                 suffixes.get(low, ""),
                 request.suppress_author,
                 locator,
                 label,
             )
-            text = texts.get(ckey)
-            if text is None:
-                text = proc.citation_parts(bib, [item])[0]
-                texts.put(ckey, text)
-            parts.append(text)
+            parts.append(texts.made(ckey, lambda item=item: proc.citation_parts(bib, [item])[0]))
         return parts
 
     def _entry(self, proc: csl.StyleProcessor, bib: Any, segment: int, key: str) -> str:
@@ -905,9 +896,9 @@ class _FormatContext:
     ) -> str:
         """What a formatted entry depends on: its content, number, year suffix and whether it is listed."""
         low = hit[0].lower()
-        number = bib.keys.index(low) + 1 if proc.uses_number and low in bib.keys else 0
         suffix = self._suffixes.get((id(proc), request.segment), {}).get(low, "")
-        return f"b|{self._digest(proc, request.segment, hit)}|{number}|{int(request.numbered)}|{suffix}"
+        digest = self._digest(proc, request.segment, hit)
+        return _entry_cache_key(digest, _number(proc, bib, low), request.numbered, suffix)
 
     def _digest(self, proc: csl.StyleProcessor, segment: int, hit: tuple[str, LoadedBib]) -> str:
         """The content hash of the entry this (style, segment)'s reference for the key is made from: the
@@ -951,13 +942,10 @@ class _FormatContext:
         hit = self.state._find(request.bibs, key)
         if hit is None:
             return proc.bibliography_entry(bib, csl.citation_item(key), label=request.numbered)
-        ckey = self._entry_key(proc, bib, hit, request)
-        texts = self.state.library.texts(proc)
-        text = texts.get(ckey)
-        if text is None:
-            text = proc.bibliography_entry(bib, csl.citation_item(key), label=request.numbered)
-            texts.put(ckey, text)
-        return text
+        return self.state.library.texts(proc).made(
+            self._entry_key(proc, bib, hit, request),
+            lambda: proc.bibliography_entry(bib, csl.citation_item(key), label=request.numbered),
+        )
 
     def _list(self, request: _Bibliography, entries: list[str]) -> str:
         s = self.settings
@@ -1062,12 +1050,10 @@ class _FormatContext:
         s = self.settings
         texts = self.state.library.texts(proc)
         skip, quotes = ",".join(s.bibtex_skip_fields), "".join(str(q) for q in s.bibtex_quotes)
-        ckey = f"x|{hit[1].digest(hit[0])}|{skip}|{quotes}"
-        text = texts.get(ckey)
-        if text is None:
-            text = reader_bibtex(hit[1].entry(hit[0]), s.bibtex_skip_fields, s.bibtex_quotes)
-            texts.put(ckey, text)
-        return text
+        return texts.made(
+            f"x|{hit[1].digest(hit[0])}|{skip}|{quotes}",
+            lambda: reader_bibtex(hit[1].entry(hit[0]), s.bibtex_skip_fields, s.bibtex_quotes),
+        )
 
     def _link_fields(self, proc: csl.StyleProcessor, loaded: LoadedBib, key: str) -> dict[str, str]:
         """The CSL fields entry links are made of (DOI, URL), from the store when the entry is known:
@@ -1215,6 +1201,15 @@ def details_path(settings: ScholarSettings, key: str, entry: BibEntry | None = N
     path = re.sub(r":(\w+)", value, settings.details_permalink or "/:details_dir/:key:extension").strip("/")
     path = re.sub(r"\.html?$", "", path)
     return f"{path or key}.md"
+
+
+def find(bibs: list[LoadedBib], key: str) -> tuple[str, LoadedBib] | None:
+    """The key as its first file writes it, and that file; None if no file has it."""
+    for bib in bibs:
+        found = bib.find(key)
+        if found is not None:
+            return found, bib
+    return None
 
 
 def _matches(match: Callable[[str, Mapping[str, str]], bool], entry: BibEntry) -> bool:
@@ -1367,22 +1362,13 @@ def _add_year_suffixes(proc: csl.StyleProcessor, source: _LazySource, keys: list
             ckey = f"y|{digest}"
         else:
             ckey = _cite_key(digest, 0, "", False, None, None)
-        text = texts.get(ckey) if ckey else None
-        if text is None:
-            text = proc.citation_parts(bib, [csl.citation_item(key)])[0]
-            if ckey:
-                texts.put(ckey, text)
+        text = texts.made(ckey, lambda key=key: proc.citation_parts(bib, [csl.citation_item(key)])[0])
         alike.setdefault(text, []).append(key)
 
     def title(key: str) -> str:  # what the letters follow, cached like the citations
         pending = source.pending.get(key)
         ckey = f"t|{pending[0].digest(pending[1])}" if pending else None
-        text = texts.get(ckey) if ckey else None
-        if text is None:
-            text = str(source[key].get("title", "")).lower()
-            if ckey:
-                texts.put(ckey, text)
-        return text
+        return texts.made(ckey, lambda: str(source[key].get("title", "")).lower())
 
     letters = {}
     for group in alike.values():
@@ -1393,6 +1379,16 @@ def _add_year_suffixes(proc: csl.StyleProcessor, source: _LazySource, keys: list
             letters[key] = _letters(i)
             source.set_suffix(key, letters[key])
     return letters
+
+
+def _number(proc: csl.StyleProcessor, bib: Any, low: str) -> int:
+    """A key's citation number on the page, where the style prints numbers (0 where it does not)."""
+    return bib.keys.index(low) + 1 if proc.uses_number and low in bib.keys else 0
+
+
+def _entry_cache_key(digest: str, number: int, numbered: bool, suffix: str) -> str:
+    """What a formatted entry's text depends on besides the style and locale (see ``_entry_key``)."""
+    return f"b|{digest}|{number}|{int(numbered)}|{suffix}"
 
 
 def _cite_key(

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 
 from . import csl, pool
-from .engine import Library, LoadedBib, _cite_key, _LazySource
+from .engine import Library, _cite_key, _entry_cache_key, _LazySource, find
 from .errors import ScholarError
 from .settings import ScholarSettings
 
@@ -50,7 +50,7 @@ def prefetch(library: Library, settings: ScholarSettings, pages: Iterable[str]) 
     for text in pages:
         order: list[str] = []  # the page's resolvable keys, lower-cased, in first-cite order
         for key in plain_cites(text):
-            hit = _find(bibs, key)
+            hit = find(bibs, key)
             if hit is not None and hit[0].lower() not in order:
                 source.pending.setdefault(hit[0].lower(), (hit[1], hit[0]))
                 order.append(hit[0].lower())
@@ -60,7 +60,7 @@ def prefetch(library: Library, settings: ScholarSettings, pages: Iterable[str]) 
             number = index + 1 if proc.uses_number else 0
             wanted = [(_cite_key(loaded.digest(key), number, "", False, None, None), False)]
             if listed:
-                wanted.append((f"b|{loaded.digest(key)}|{number}|1|", True))
+                wanted.append((_entry_cache_key(loaded.digest(key), number, True, ""), True))
             for ckey, entry in wanted:
                 if ckey not in jobs and texts.get(ckey) is None:
                     jobs[ckey] = (key, tuple(order), entry)
@@ -83,11 +83,3 @@ def prefetch(library: Library, settings: ScholarSettings, pages: Iterable[str]) 
         texts.put(ckey, text)
     log.debug(f"formatted {len(todo)} citations and entries ahead of the pages")
     return len(todo)
-
-
-def _find(bibs: list[LoadedBib], key: str) -> tuple[str, LoadedBib] | None:
-    for bib in bibs:
-        found = bib.find(key)
-        if found is not None:
-            return found, bib
-    return None
