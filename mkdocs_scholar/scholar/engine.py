@@ -1032,11 +1032,8 @@ class _FormatContext:
         options = self.state.reader.options
         extras = self.state.reader.entry_extras(
             key,
-            None,
             self._link_fields(proc, hit[1], hit[0]) if hit and options.entry_links else None,
             anchor,
-            skip_fields=s.bibtex_skip_fields,
-            quotes=s.bibtex_quotes,
             repository=s.repository,
             delimiter=s.repository_file_delimiter,
             site_root=self.state.details_base,  # the page's relative path to the site root

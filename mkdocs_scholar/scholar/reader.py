@@ -151,12 +151,9 @@ class Reader:
     def entry_extras(
         self,
         key: str,
-        entry: BibEntry | None,
         item: Mapping[str, object] | None,
         anchor: str,
         *,
-        skip_fields: Iterable[str],
-        quotes: Sequence[str],
         repository: str,
         delimiter: str,
         site_root: str,
@@ -164,7 +161,7 @@ class Reader:
     ) -> str:
         """What follows an entry's own element: links, the BibTeX block, a backlinks slot, and on the
         site-wide page the pages that cite it. ``site_root`` is the page's relative path to the site root;
-        ``bibtex``: the entry's BibTeX when the caller has it already (else made from ``entry``)."""
+        ``bibtex``: the entry as BibTeX (``bibtex_text``), None for no BibTeX block."""
         out = ""
         if self.options.entry_links:
             links = entry_links(item or {}, self.repository.files(repository, delimiter, key), site_root)
@@ -182,17 +179,8 @@ class Reader:
             out += f' <span class="scholar-cited-in">Cited in {pages}</span>'
         if self.options.backlinks:
             out += _SLOT.format(anchor)  # filled with its own leading space, or with nothing
-        if self.options.bibtex_button and bibtex is None and entry is not None:
-            bibtex = bibtex_text(entry, skip_fields, quotes)
-        if self.options.bibtex_button and bibtex is not None and self.page_file is not None:
-            out += self._bibtex_link(key, bibtex, site_root)
-        elif self.options.bibtex_button and bibtex is not None:
-            code = markdown_proof(bibtex)
-            out += (
-                ' <details class="scholar-bibtex"><summary>BibTeX</summary>'
-                f'<pre><code class="language-bibtex">{code}</code></pre>'
-                '<button type="button" class="scholar-copy" hidden>Copy</button></details>'
-            )
+        if self.options.bibtex_button and bibtex is not None:
+            out += self._bibtex_link(key, bibtex, site_root) if self.page_file else _bibtex_block(bibtex)
         return out
 
     def _bibtex_link(self, key: str, text: str, site_root: str) -> str:
@@ -213,6 +201,15 @@ class Reader:
         if "\ue102" not in text:
             return text
         return _SLOT_RE.sub(lambda m: backlinks_html(cite_ids.get(m.group(1), [])), text)
+
+
+def _bibtex_block(bibtex: str) -> str:
+    """The entry's <details> holding its BibTeX (a page made without a .bib file of its own)."""
+    return (
+        ' <details class="scholar-bibtex"><summary>BibTeX</summary>'
+        f'<pre><code class="language-bibtex">{markdown_proof(bibtex)}</code></pre>'
+        '<button type="button" class="scholar-copy" hidden>Copy</button></details>'
+    )
 
 
 def backlinks_html(cite_ids: Sequence[str]) -> str:

@@ -107,9 +107,7 @@ def test_backlinks_are_lettered_like_footnotes():
 
 def test_backlink_slots_are_filled_or_emptied():
     reader = Reader(ReaderOptions())
-    out = reader.entry_extras(
-        "k", None, {}, "k", skip_fields=[], quotes=["{", "}"], repository="", delimiter=".", site_root="./"
-    )
+    out = reader.entry_extras("k", {}, "k", repository="", delimiter=".", site_root="./")
     page = f"<span id='k'>K</span>{out} <span id='j'>J</span>{out.replace('k', 'j')}"
     filled = reader.fill_backlinks(page, {"k": ["cite-k-1"]})
     assert "#cite-k-1" in filled and "\ue102" not in filled and "\ue103" not in filled
@@ -166,3 +164,22 @@ def test_a_bibtex_file_that_cannot_be_written_is_said_not_raised(tmp_path):
     failed = reader.write_bibtex_files(tmp_path)
     assert len(failed) == 1 and failed[0].startswith(f"{BIBTEX_DIR}/a.bib: cannot be written")
     assert (tmp_path / BIBTEX_DIR / "b.bib").read_text(encoding="utf-8") == "@misc{b,\n}\n"
+
+
+def test_bibtex_is_in_the_page_or_in_the_pages_bib_file():
+    from mkdocs_scholar.scholar.reader import BIBTEX_DIR, Reader, ReaderOptions
+
+    text = bibtex_text(entry(), [], ["{", "}"])
+    inline = Reader(ReaderOptions()).entry_extras(
+        "k", {}, "k", repository="", delimiter=".", site_root="./", bibtex=text
+    )
+    code = BeautifulSoup(markdown.markdown(inline), "html.parser").select_one(
+        "details.scholar-bibtex pre code"
+    )
+    assert code.get_text() == text  # the Markdown step leaves it as written
+    files: dict = {}
+    reader = Reader(ReaderOptions(), bibtex_files=files).for_page("blog/post/")
+    linked = reader.entry_extras("k", {}, "k", repository="", delimiter=".", site_root="../../", bibtex=text)
+    link = BeautifulSoup(linked, "html.parser").select_one("details.scholar-bibtex a.scholar-bibtex-file")
+    assert link["href"] == f"../../{BIBTEX_DIR}/blog/post.bib#1" and link["data-scholar-key"] == "k"
+    assert files == {f"{BIBTEX_DIR}/blog/post.bib": {text: 1}}
