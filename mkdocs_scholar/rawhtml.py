@@ -31,6 +31,20 @@ def wrap(html: str) -> str:
     return f"{OPEN}{html}{CLOSE}"
 
 
+_CHARREF_RE = re.compile(r"&#(\d{3,7});")
+
+
+def widen(html: str) -> str:
+    """Undo ``engine.narrow`` on HTML the engine made: each reference to a character beyond Latin-1
+    (outside the private-use area the engine marks places with) becomes the character."""
+
+    def char(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        return chr(n) if 0xFF < n <= 0x10FFFF and not 0xE000 <= n <= 0xF8FF else m.group(0)
+
+    return _CHARREF_RE.sub(char, html) if "&#" in html else html
+
+
 def _fenced_spans(text: str) -> list[tuple[int, int]]:
     """Where fenced code blocks are: HTML written inside one stays text there, as Markdown shows it."""
     spans, start, fence = [], 0, ""
@@ -47,9 +61,12 @@ def _fenced_spans(text: str) -> list[tuple[int, int]]:
 
 
 class RawHtmlPreprocessor(Preprocessor):
-    def __init__(self, md: Markdown, seen: dict[str, str]) -> None:
+    def __init__(self, md: Markdown) -> None:
         super().__init__(md)
-        self.seen = seen
+        # One string per distinct piece, for as long as this Markdown lives: Material renders a post's
+        # excerpt with one Markdown per post, once for each index, archive and category page showing it,
+        # and keeps its stash (never reset) for the whole build. A page's own Markdown ends with the page.
+        self.seen: dict[str, str] = {}
 
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
@@ -63,10 +80,9 @@ class RawHtmlPreprocessor(Preprocessor):
                 not indent.strip() and len(indent.expandtabs(4)) >= 4
             ):
                 # In fenced code, or indented as far as an indented code block (or a list item's
-                # paragraph): left to Markdown, which knows which of the two it is.
-                return m.group(1)
-            # One string per distinct piece: Material keeps every excerpt's Markdown (and its stash)
-            # for the whole build, and a post's excerpt is rendered on several index pages.
+                # paragraph): left to Markdown, which knows which of the two it is. Code shows the
+                # characters the engine wrote as references (engine.narrow) as themselves.
+                return widen(m.group(1))
             placeholder = self.md.htmlStash.store(self.seen.setdefault(m.group(1), m.group(1)))
             if indent.strip():  # inside a line of text: inline, as Markdown reads HTML there
                 return placeholder
@@ -78,11 +94,5 @@ class RawHtmlPreprocessor(Preprocessor):
 
 
 class RawHtmlExtension(Extension):
-    """One per build: the pieces of HTML it has stashed are shared by every Markdown it extends."""
-
-    def __init__(self, **kwargs: object) -> None:
-        self.seen: dict[str, str] = {}
-        super().__init__(**kwargs)
-
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
-        md.preprocessors.register(RawHtmlPreprocessor(md, self.seen), "mkdocs_scholar_html", PRIORITY)
+        md.preprocessors.register(RawHtmlPreprocessor(md), "mkdocs_scholar_html", PRIORITY)

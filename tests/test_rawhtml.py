@@ -59,3 +59,18 @@ def test_code_keeps_the_html_as_text_however_the_code_is_written():
         assert "&lt;ol class=" in html and LIST not in html, html
     html = convert(f"```x``` is code.\n\n{rawhtml.wrap(LIST)}\n\n```\ncode\n```\n")
     assert f"<p><code>x</code> is code.</p>\n{LIST}" in html, html
+
+
+def test_code_shows_the_characters_the_engine_wrote_as_references():
+    """engine.narrow writes an en dash as ``&#8211;`` (the page stays one byte a character); shown as
+    code, the HTML has the dash itself again, as it had before narrowing. Latin-1 and the engine's
+    private-use marks were never narrowed, and ``&amp;#8211;`` (text that reads "&#8211;") stays."""
+    from mkdocs_scholar.scholar.engine import narrow
+
+    made = '<span id="k">\u010capek, K. (1921). R.U.R. 3\u201317 &amp;#8211; Gr\u00fcn \ue102k\ue103</span>'
+    narrowed = narrow(made)
+    assert narrowed.isascii() is False and max(narrowed) in "\ue102\ue103"  # only the marks stay wide
+    assert "&#268;apek" in narrowed and "3&#8211;17" in narrowed and "Gr\u00fcn" in narrowed
+    assert rawhtml.widen(narrowed) == made
+    html = convert(f"```html\n{rawhtml.wrap(narrow(LIST.replace('more', '3–17')))}\n```\n")
+    assert "3–17" in html and "&amp;#8211;" not in html

@@ -611,7 +611,7 @@ class CitationState:
                 rendered[index] = request.html
 
         def put(m: re.Match) -> str:
-            return rendered.get(int(m.group(1)), "")
+            return narrow(rendered.get(int(m.group(1)), ""))
 
         # A bibliography's template may itself contain placeholders (a cite in a template): two passes.
         text = _PLACEHOLDER_RE.sub(put, text)
@@ -846,8 +846,7 @@ class _FormatContext:
         entries: dict[str, str] = {}
         for index, key in enumerate(request.keys, start=1):
             hit = self.state._find(request.bibs, key)
-            entry = hit[1].entry(hit[0]) if hit else None
-            text = self._entry_text(proc, bib, key, entry, request)
+            text = self._entry_text(proc, bib, key, hit, request)
             # Math kept from a title (\(…\)) is marked for MathJax, on any page.
             text = mark_math(self._set_members(proc, request, key, text))
             anchor = self.state.unique_id(key, opts.prefix)
@@ -859,6 +858,7 @@ class _FormatContext:
                 if request.in_excerpt:
                     self._listed_in_excerpt.add(anchor)
             if template is not None and self.state.template_renderer is not None:
+                entry = hit[1].entry(hit[0]) if hit else None  # read only here: a warm build reads none
                 values = _template_vars(key, entry, reference, index, self.state)
                 reference = self.state.template_renderer(template, values, request.line)
             elif details and request.numbered and hit is not None and self.state.has_details(hit[1]):
@@ -872,12 +872,17 @@ class _FormatContext:
         return self._list(request, list(entries.values()))
 
     def _entry_text(
-        self, proc: csl.StyleProcessor, bib: Any, key: str, entry: BibEntry | None, request: _Bibliography
+        self,
+        proc: csl.StyleProcessor,
+        bib: Any,
+        key: str,
+        hit: tuple[str, LoadedBib] | None,
+        request: _Bibliography,
     ) -> str:
         """One entry, in the entry's own language when ``allow_locale_overrides`` says so."""
         s = self.settings
-        if s.allow_locale_overrides and entry is not None:
-            locale = _entry_locale(entry)
+        if s.allow_locale_overrides and hit is not None:
+            locale = _entry_locale(hit[1].entry(hit[0]))
             if locale and locale != csl._csl_locale(s.locale):
                 try:
                     other = self.state.library.processor(
@@ -1122,6 +1127,19 @@ def _without_authors(
                 del ref[role]
         stripped[key.lower()] = ref
     return proc.new_bibliography(stripped, list(bib.keys))
+
+
+# Beyond Latin-1, but not the private-use characters this package marks its own places with.
+_WIDE_RE = re.compile(r"[^\x00-\xff\ue000-\uf8ff]")
+
+
+def narrow(html_text: str) -> str:
+    """``html_text`` with every character beyond Latin-1 written as a character reference (``–`` as
+    ``&#8211;``): the same HTML, but a page whose own text is Latin-1 stays a string of one byte a
+    character. Python stores a whole string at the width of its widest character, and MkDocs and Material
+    keep each page's Markdown and HTML (and each post's excerpt) for the whole build: one en dash from a
+    reference would double them all."""
+    return _WIDE_RE.sub(lambda m: f"&#{ord(m.group())};", html_text)
 
 
 def _template_vars(

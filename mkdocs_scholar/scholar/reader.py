@@ -219,13 +219,13 @@ def backlinks_html(cite_ids: Sequence[str]) -> str:
     if len(cite_ids) == 1:
         return (
             ' <span class="scholar-backlinks">'
-            f'<a href="#{html.escape(cite_ids[0])}" aria-label="Back to the citation">↩</a></span>'
+            f'<a href="#{html.escape(cite_ids[0])}" aria-label="Back to the citation">&#8617;</a></span>'
         )
     links = " ".join(
         f'<a href="#{html.escape(cid)}" aria-label="Back to citation {n}">{_letters(n)}</a>'
         for n, cid in enumerate(cite_ids, start=1)
     )
-    return f' <span class="scholar-backlinks"><span aria-hidden="true">↩</span> {links}</span>'
+    return f' <span class="scholar-backlinks"><span aria-hidden="true">&#8617;</span> {links}</span>'
 
 
 def _letters(n: int) -> str:

@@ -138,3 +138,38 @@ def test_a_cold_blog_build_formats_its_citations_ahead(tmp_path):
     result = run_mkdocs(root, verbose=True)
     assert result.returncode == 0, result.log[-3000:]
     assert "formatted 400 citations and entries ahead of the pages" in result.log
+
+
+WIDE_BIB = """\
+@book{capek1921,
+  author = {{\\v{C}}apek, Karel},
+  title = {R.U.R. {\\textendash} Rossum's Universal Robots},
+  publisher = {Aventinum},
+  year = {1921},
+  pages = {3--17}
+}
+"""
+
+
+def test_what_the_engine_writes_keeps_a_latin1_page_narrow(tmp_path):
+    """MkDocs and Material keep every page's Markdown and HTML for the whole build, and Python stores a
+    string at the width of its widest character: the engine writes characters beyond Latin-1 (an en dash,
+    a Č, the backlink arrow) as character references. The reader sees the same text, and a fenced code
+    block showing the tag's HTML shows the characters themselves."""
+    root = blog_site(tmp_path / "s")
+    (root / "_bibliography" / "references.bib").write_text(WIDE_BIB, encoding="utf-8")
+    post = root / "docs" / "blog" / "posts" / "engines.md"
+    post.write_text(POST.replace("lovelace1843", "capek1921"), encoding="utf-8")
+    result = run_mkdocs(root)
+    assert result.returncode == 0, result.log
+    text = next((root / "site" / "blog").glob("2024/03/01/*/index.html")).read_text(encoding="utf-8")
+    article = text[text.index("<article") : text.index("</article>")]
+    # No character beyond Latin-1 in the page's content, but for the code block that shows them.
+    article[: article.index("The tag above makes this HTML")].encode("latin-1")
+    page = BeautifulSoup(article, "html.parser")
+    assert page.select_one("a.citation").get_text() == "(Čapek, 1921)"
+    entry = page.select_one("ol.bibliography li span#capek1921").get_text()
+    assert "Čapek, K. (1921). R.U.R. – Rossum" in entry, entry
+    assert page.select_one(".scholar-backlinks a").get_text() == "↩"
+    code = next(c.get_text() for c in page.find_all("code") if "bibliography" in c.get_text())
+    assert "Čapek, K. (1921). <i>R.U.R. – Rossum" in code and "(pp. 3–17)" in code and "&#8" not in code, code

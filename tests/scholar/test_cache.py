@@ -99,3 +99,27 @@ def test_a_file_read_back_from_disk_unpickles_only_the_entries_read(tmp_path):
     assert [e.key for e in entries["both"].members] == ["first", "second"]
     assert entries["both"].members[0] is first
     assert {k: entry_digest(v) for k, v in entries.items()} == parsed.digests
+
+
+def test_a_warm_build_reads_no_entry_of_a_stored_file(tmp_path):
+    """Every text a page shows is in the store, under the entry's digest: a second build renders the same
+    pages from it without unpickling one entry (cited, listed with reader features, or numbered)."""
+    from mkdocs_scholar.render import BuildState, PageInput, SiteFacts, render_page
+    from mkdocs_scholar.scholar.settings import ScholarSettings
+    from tests.e2e.test_fast_paths import generated_bib
+
+    (tmp_path / "_bibliography").mkdir()
+    (tmp_path / "_bibliography" / "references.bib").write_text(generated_bib(40), encoding="utf-8")
+    pages = [f"See {{% cite key{i} key{i + 7} %}}.\n\n{{% bibliography --cited %}}\n" for i in range(20)]
+    for style in ("apa", "ieee"):
+        settings, _ = ScholarSettings.from_mapping({"style": style})
+        shown = []
+        for _ in range(2):
+            build = BuildState(SiteFacts(root=tmp_path), settings, store=Store(tmp_path / "cache"))
+            shown.append(
+                [render_page(t, PageInput(f"p{i}.md", f"p{i}/"), build).markdown for i, t in enumerate(pages)]
+            )
+            build.library.finish()
+        entries = build.library.load(tmp_path / "_bibliography" / "references.bib").file.entries
+        assert isinstance(entries, cache.LazyEntries) and not entries._loaded, style
+        assert shown[0] == shown[1] and "ol class=" in shown[1][0]

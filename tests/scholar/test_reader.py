@@ -99,7 +99,7 @@ def test_entry_links_only_http_urls_and_real_dois(item):
 def test_backlinks_are_lettered_like_footnotes():
     assert backlinks_html([]) == ""
     one = backlinks_html(["cite-k-1"])
-    assert 'href="#cite-k-1"' in one and ">↩</a>" in one
+    assert 'href="#cite-k-1"' in one and ">&#8617;</a>" in one
     many = backlinks_html([f"cite-k-{n}" for n in range(1, 29)])
     letters = [a.get_text() for a in BeautifulSoup(many, "html.parser").find_all("a")]
     assert letters[:3] == ["a", "b", "c"] and letters[25:] == ["z", "aa", "ab"]
