@@ -107,7 +107,7 @@ class BibFile:
     """A parsed .bib file."""
 
     path: str
-    entries: dict[str, BibEntry]  # in file order (read from the cache: a cache.LazyEntries mapping)
+    entries: dict[str, BibEntry]  # in file order (read from the cache: a cache.DiskEntries mapping)
     issues: list[BibIssue] = field(default_factory=list)
     digest: str = ""  # sha256 of the file bytes (of the UTF-8 text for parse_bib_text)
 

@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import pickle
+import sqlite3
 import sys
 import tempfile
 import zlib
@@ -91,57 +92,132 @@ def _intern(entry: BibEntry) -> BibEntry:
     return entry
 
 
-class LazyEntries(Mapping[str, BibEntry]):
-    """A stored file's entries, each kept pickled until it is first read: a build whose pages cite 5,000 of
-    a file's 20,000 entries unpickles those 5,000 only (a third of the memory the whole file takes, and
-    less time). Entries that link others (``related``, ``@set`` members) get them on first read."""
+class DiskEntries(Mapping[str, BibEntry]):
+    """A stored file's entries, in an SQLite file of their own and read one by one when a page needs one:
+    a warm build whose texts are all in the store reads none, and holds nothing of a 20,000-entry file in
+    memory but the entries it read. What a citation needs to know of an entry without reading it (its
+    digest, the keys of a ``@set``'s members, its key in another case) is a column of its own. Entries
+    that link others (``related``, ``@set`` members) get them on first read."""
 
-    def __init__(self, entries: Mapping[str, BibEntry]) -> None:
-        # Compressed (about half the size of the pickle: field names and LaTeX repeat), at a few
-        # microseconds an entry read.
-        self._blobs = {
-            key: zlib.compress(
-                pickle.dumps(
-                    (
-                        replace(entry, related=[], members=[]),
-                        [e.key for e in entry.related],
-                        [e.key for e in entry.members],
-                    ),
-                    protocol=4,
-                ),
-                1,
-            )
-            for key, entry in entries.items()
-        }
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._conn: sqlite3.Connection | None = None
+        self._pid = 0
         self._loaded: dict[str, BibEntry] = {}
-        # what a citation needs to know of an entry without reading it: the members of a @set
-        self.member_keys = {k: [m.key for m in e.members] for k, e in entries.items() if e.members}
+        self._info: dict[str, tuple[str, list[str]] | None] = {}  # key -> (digest, member keys)
+
+    @staticmethod
+    def write(path: Path, file: BibFile, digests: Mapping[str, str]) -> None:
+        """Store ``file`` (its entries one row each) at ``path``, through a temporary file."""
+        rows = [
+            (
+                key,
+                key.lower(),
+                digests[key],
+                json.dumps([m.key for m in entry.members]) if entry.members else "",
+                zlib.compress(
+                    pickle.dumps(
+                        (
+                            replace(entry, related=[], members=[]),
+                            [e.key for e in entry.related],
+                            [e.key for e in entry.members],
+                        ),
+                        protocol=4,
+                    ),
+                    1,
+                ),
+            )
+            for key, entry in file.entries.items()
+        ]
+        head = pickle.dumps(replace(file, entries={}), protocol=4)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            os.close(fd)
+            try:
+                conn = sqlite3.connect(tmp)
+                with conn:
+                    conn.execute("CREATE TABLE file (head BLOB)")
+                    conn.execute(
+                        "CREATE TABLE entries (key TEXT PRIMARY KEY, low TEXT, digest TEXT, members TEXT, "
+                        "blob BLOB)"
+                    )
+                    conn.execute("INSERT INTO file VALUES (?)", (head,))
+                    conn.executemany("INSERT OR IGNORE INTO entries VALUES (?, ?, ?, ?, ?)", rows)
+                    conn.execute("CREATE INDEX entries_low ON entries (low)")
+                conn.close()
+                os.replace(tmp, path)
+            finally:
+                Path(tmp).unlink(missing_ok=True)
+        except (OSError, sqlite3.Error):
+            pass  # a folder that cannot be written only means no cache
+
+    @staticmethod
+    def read(path: Path) -> BibFile | None:
+        """The file stored at ``path``, its entries left on disk; None if there is none or it is damaged."""
+        if not path.exists():
+            return None
+        try:
+            entries = DiskEntries(path)
+            row = entries._db().execute("SELECT head FROM file").fetchone()
+            file = pickle.loads(row[0])
+            if not isinstance(file, BibFile):
+                return None
+        except Exception:  # damaged or written by another version: parse again
+            return None
+        file.entries = entries  # type: ignore[assignment] - a read-only mapping in file order
+        return file
+
+    def _db(self) -> sqlite3.Connection:
+        # A connection is never used across fork (formatting workers open their own).
+        if self._conn is None or self._pid != os.getpid():
+            self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._pid = os.getpid()
+        return self._conn
+
+    def _row(self, key: str) -> tuple[str, list[str]] | None:
+        if key not in self._info:
+            row = self._db().execute("SELECT digest, members FROM entries WHERE key = ?", (key,)).fetchone()
+            self._info[key] = (row[0], json.loads(row[1]) if row[1] else []) if row else None
+        return self._info[key]
+
+    def digest(self, key: str) -> str:
+        found = self._row(key)
+        if found is None:
+            raise KeyError(key)
+        return found[0]
+
+    def member_keys(self, key: str) -> list[str]:
+        found = self._row(key)
+        return found[1] if found else []
+
+    def find_lower(self, low: str) -> str | None:
+        """The first key (in file order) that is ``low`` ignoring case."""
+        row = self._db().execute(
+            "SELECT key FROM entries WHERE low = ? ORDER BY rowid LIMIT 1", (low,)
+        ).fetchone()
+        return row[0] if row else None
 
     def __getitem__(self, key: str) -> BibEntry:
         entry = self._loaded.get(key)
         if entry is None:
-            entry, related, members = pickle.loads(zlib.decompress(self._blobs[key]))
+            row = self._db().execute("SELECT blob FROM entries WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                raise KeyError(key)
+            entry, related, members = pickle.loads(zlib.decompress(row[0]))
             self._loaded[key] = _intern(entry)  # before its links: they may lead back to it
-            entry.related = [self[k] for k in related if k in self._blobs]
-            entry.members = [self[k] for k in members if k in self._blobs]
+            entry.related = [self[k] for k in related if k in self]
+            entry.members = [self[k] for k in members if k in self]
         return entry
 
     def __contains__(self, key: object) -> bool:
-        return key in self._blobs
+        return isinstance(key, str) and (key in self._loaded or self._row(key) is not None)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._blobs)
+        return iter([row[0] for row in self._db().execute("SELECT key FROM entries ORDER BY rowid")])
 
     def __len__(self) -> int:
-        return len(self._blobs)
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"_blobs": self._blobs, "member_keys": self.member_keys}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self._blobs = state["_blobs"]
-        self.member_keys = state["member_keys"]
-        self._loaded = {}
+        return int(self._db().execute("SELECT count(*) FROM entries").fetchone()[0])
 
 
 @dataclass
@@ -180,15 +256,14 @@ class Store:
         self._bibs_used.add(name)
         hit = self._bibs.get(name)
         if hit is None and self.folder is not None:
-            path = self.folder / "bib" / f"{name}.pickle"
-            try:
-                with path.open("rb") as f:
-                    loaded = pickle.load(f)
-                if isinstance(loaded, ParsedBib):
-                    hit = self._bibs[name] = loaded
+            path = self.folder / "bib" / f"{name}.sqlite"
+            file = DiskEntries.read(path)
+            if file is not None:
+                hit = self._bibs[name] = ParsedBib(file)
+                try:
                     os.utime(path)  # recently used: pruned last
-            except Exception:  # missing, damaged or written by another version: parse again
-                hit = None
+                except OSError:
+                    pass
         return hit
 
     def store_bib(self, digest: str, label: str, parsed: ParsedBib) -> None:
@@ -196,9 +271,8 @@ class Store:
         self._bibs[name] = parsed
         self._bibs_used.add(name)
         if self.folder is not None:
-            # On disk each entry is pickled apart, and read back only when a page needs it (LazyEntries).
-            stored = ParsedBib(replace(parsed.file, entries=LazyEntries(parsed.file.entries)), parsed.digests)
-            _write_atomic(self.folder / "bib" / f"{name}.pickle", pickle.dumps(stored, protocol=4))
+            # On disk each entry is a row of its own, read back only when a page needs it (DiskEntries).
+            DiskEntries.write(self.folder / "bib" / f"{name}.sqlite", parsed.file, parsed.digests)
 
     # -- formatted texts ------------------------------------------------------------------------------
     def _shard(self, style_digest: str, locale: str) -> _Shard:
@@ -270,7 +344,9 @@ class Store:
 
     def _prune_folder(self) -> None:
         assert self.folder is not None
-        for sub, pattern, keep in (("bib", "*.pickle", MAX_BIB_FILES), ("formatted", "*.json", MAX_SHARDS)):
+        for old in (self.folder / "bib").glob("*.pickle"):  # what earlier versions stored
+            old.unlink(missing_ok=True)
+        for sub, pattern, keep in (("bib", "*.sqlite", MAX_BIB_FILES), ("formatted", "*.json", MAX_SHARDS)):
             try:
                 files = sorted((self.folder / sub).glob(pattern), key=lambda p: p.stat().st_mtime)
                 for path in files[: max(0, len(files) - keep)]:

@@ -26,7 +26,7 @@ from citeproc.source import Reference
 
 from . import csl, pool
 from .bibtex import BibEntry, BibFile, load_bib_file, parse_bib_text
-from .cache import LazyEntries, ParsedBib, Store, Texts, entry_digest
+from .cache import DiskEntries, ParsedBib, Store, Texts, entry_digest
 from .csl_json import check_bib, entry_to_csl
 from .errors import Problem, ScholarError
 from .latex import latex_to_rich
@@ -58,8 +58,11 @@ class LoadedBib:
     _refs: dict[str, Reference] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for key in self.file.entries:
-            self.lower.setdefault(key.lower(), key)
+        # A stored file answers from disk; nothing is read ahead of the pages.
+        self._disk = self.file.entries if isinstance(self.file.entries, DiskEntries) else None
+        if self._disk is None:
+            for key in self.file.entries:
+                self.lower.setdefault(key.lower(), key)
 
     @classmethod
     def parse(cls, file: BibFile) -> BibFile:
@@ -71,13 +74,18 @@ class LoadedBib:
     def digest(self, key: str) -> str:
         found = self.digests.get(key)
         if found is None:
-            found = self.digests[key] = entry_digest(self.file.entries[key])
+            if self._disk is not None:
+                found = self.digests[key] = self._disk.digest(key)
+            else:
+                found = self.digests[key] = entry_digest(self.file.entries[key])
         return found
 
     def find(self, key: str) -> str | None:
         """The key as written in the file, matched exactly first, then ignoring case (as BibTeX does)."""
         if key in self.file.entries:
             return key
+        if self._disk is not None:
+            return self._disk.find_lower(key.lower())
         return self.lower.get(key.lower())
 
     def entry(self, key: str) -> BibEntry:
@@ -86,10 +94,9 @@ class LoadedBib:
     def member_keys(self, key: str) -> list[str]:
         """The keys of a biblatex @set's members (none for other entries), without reading the entry
         when the file comes from the cache."""
-        entries = self.file.entries
-        if isinstance(entries, LazyEntries):
-            return entries.member_keys.get(key, [])
-        return [m.key for m in entries[key].members]
+        if self._disk is not None:
+            return self._disk.member_keys(key)
+        return [m.key for m in self.file.entries[key].members]
 
     def item(self, key: str) -> dict:
         if key not in self._items:

@@ -96,7 +96,7 @@ def test_output_is_the_same_without_cache_cold_and_warm(tmp_path, style):
     root = make_site(tmp_path / "cached", style)
     cold = content(build(root))
     assert shard_files(root), "the first build writes the formatted entries"
-    assert list((root / ".cache" / "mkdocs_scholar" / "bib").glob("*.pickle"))
+    assert list((root / ".cache" / "mkdocs_scholar" / "bib").glob("*.sqlite"))
     warm = content(build(root))
     assert plain == cold == warm
     assert "Lovelace" in plain  # the page really lists the entries
@@ -207,7 +207,7 @@ def test_a_damaged_or_deleted_cache_is_ignored(tmp_path):
     root = make_site(tmp_path / "s")
     first = content(build(root))
     cache = root / ".cache" / "mkdocs_scholar"
-    for path in [*shard_files(root), *(cache / "bib").glob("*.pickle"), cache / "state.json"]:
+    for path in [*shard_files(root), *(cache / "bib").glob("*.sqlite"), cache / "state.json"]:
         path.write_bytes(b"\x80not what was written")
     assert content(build(root)) == first
     shutil.rmtree(cache)

@@ -53,7 +53,7 @@ def test_parsed_file_is_read_back_from_disk(tmp_path):
     Store(tmp_path).store_bib("d", "a.bib", parsed)
     again = Store(tmp_path).parsed_bib("d", "a.bib")
     assert again is not None and list(again.file.entries) == list(parsed.file.entries)
-    assert again.digests == parsed.digests
+    assert {k: again.file.entries.digest(k) for k in again.file.entries} == parsed.digests
     assert Store(tmp_path).parsed_bib("d", "other-label.bib") is None
 
 
@@ -83,16 +83,20 @@ def test_a_file_read_back_from_disk_unpickles_only_the_entries_read(tmp_path):
     Store(tmp_path).store_bib("d", "a.bib", parsed)
     stored = Store(tmp_path).parsed_bib("d", "a.bib")
     entries = stored.file.entries
-    assert isinstance(entries, cache.LazyEntries)
-    # A @set's members are known without reading the set (a citation asks for them)
+    assert isinstance(entries, cache.DiskEntries)
+    # A @set's members, an entry's digest and a key in another case are known without reading the entry
+    # (a citation asks for them)
     from mkdocs_scholar.scholar.engine import LoadedBib
 
-    assert LoadedBib("a.bib", stored.file).member_keys("both") == ["first", "second"]
-    assert LoadedBib("a.bib", stored.file).member_keys("k1") == [] and not entries._loaded
+    loaded = LoadedBib("a.bib", stored.file)
+    assert loaded.member_keys("both") == ["first", "second"]
+    assert loaded.member_keys("k1") == [] and not entries._loaded
+    assert loaded.digest("k7") == parsed.digests["k7"] and loaded.find("K7") == "k7"
+    assert loaded.find("nope") is None and not entries._loaded
     assert list(entries) == list(parsed.file.entries) and len(entries) == len(parsed.file.entries)
     assert "k7" in entries and "nope" not in entries and entries.get("nope") is None
     assert entries["k7"] == parsed.file.entries["k7"]
-    assert set(entries._loaded) == {"k7"}  # the 32 others are still bytes
+    assert set(entries._loaded) == {"k7"}  # the 32 others are still on disk
     # Links between entries come back, cycles included (first <-> second), as the same objects.
     first = entries["first"]
     assert [e.key for e in first.related] == ["second"] and first.related[0].related[0] is first
@@ -121,5 +125,5 @@ def test_a_warm_build_reads_no_entry_of_a_stored_file(tmp_path):
             )
             build.library.finish()
         entries = build.library.load(tmp_path / "_bibliography" / "references.bib").file.entries
-        assert isinstance(entries, cache.LazyEntries) and not entries._loaded, style
+        assert isinstance(entries, cache.DiskEntries) and not entries._loaded, style
         assert shown[0] == shown[1] and "ol class=" in shown[1][0]
