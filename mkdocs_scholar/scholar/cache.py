@@ -193,9 +193,11 @@ class DiskEntries(Mapping[str, BibEntry]):
 
     def find_lower(self, low: str) -> str | None:
         """The first key (in file order) that is ``low`` ignoring case."""
-        row = self._db().execute(
-            "SELECT key FROM entries WHERE low = ? ORDER BY rowid LIMIT 1", (low,)
-        ).fetchone()
+        row = (
+            self._db()
+            .execute("SELECT key FROM entries WHERE low = ? ORDER BY rowid LIMIT 1", (low,))
+            .fetchone()
+        )
         return row[0] if row else None
 
     def __getitem__(self, key: str) -> BibEntry:
