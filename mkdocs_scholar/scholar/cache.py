@@ -9,11 +9,13 @@ LaTeX comes second; both are pure functions of their input, so their results are
   style, a locator, ``--suppress_author``).
 
 Every key also holds a fingerprint of this package's code and of citeproc-py's version, so an upgrade or a
-local code change never shows stale output. ``Store`` keeps both in memory for ``mkdocs serve`` (one object
-for the life of the process, trimmed after every build to what recent builds used, so memory does not grow
-with rebuilds) and, when given a folder, on disk for the next ``mkdocs build``: by default
-``.cache/mkdocs_scholar/`` beside mkdocs.yml, next to Material's own ``.cache/``. The folder is safe to
-delete at any time; a damaged or foreign file in it is ignored and rewritten.
+local code change never shows stale output. ``Store`` keeps what this process made in memory for ``mkdocs
+serve`` (one object for the life of the process, trimmed after every build to what recent builds used, so
+memory does not grow with rebuilds) and, when given a folder, on disk for the next ``mkdocs build``: by
+default ``.cache/mkdocs_scholar/`` beside mkdocs.yml, next to Material's own ``.cache/``. On disk each .bib
+file and each (style, locale)'s texts are an SQLite file, read row by row as pages ask: a warm build holds
+neither a large file's entries nor the texts of pages already written. The folder is safe to delete at any
+time; a damaged or foreign file in it is ignored and rewritten.
 """
 
 from __future__ import annotations
@@ -222,12 +224,98 @@ class DiskEntries(Mapping[str, BibEntry]):
         return int(self._db().execute("SELECT count(*) FROM entries").fetchone()[0])
 
 
-@dataclass
-class _Shard:
-    """Formatted texts for one (style, locale): cache key → [html, generation last used]."""
+_TEXTS_TABLE = "CREATE TABLE IF NOT EXISTS texts (key TEXT PRIMARY KEY, text TEXT, gen INTEGER)"
 
-    entries: dict[str, list[Any]]
-    dirty: bool = False
+
+class _Shard:
+    """Formatted texts for one (style, locale): cache key → [html, generation last used].
+
+    In memory: the texts this process made or read, for ``serve``'s next rebuild. On disk (with a folder)
+    an SQLite file, read text by text: a warm build does not hold the texts of pages already written.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.entries: dict[str, list[Any]] = {}
+        self.path = path
+        self.dirty: set[str] = set()  # made in this process, not yet on disk
+        self.stale: dict[str, None] = {}  # read from disk with an old generation: to mark used
+        self._conn: sqlite3.Connection | None = None
+        self._pid = 0
+        self._absent = False
+
+    def db(self, *, write: bool = False) -> sqlite3.Connection | None:
+        if self.path is None:
+            return None
+        if self._conn is None or self._pid != os.getpid():  # never a connection across fork
+            self._conn = None
+            if not write and (self._absent or not self.path.exists()):
+                self._absent = True  # a cold build asks for every text: looked for once
+                return None
+            self._absent = False
+            for _ in range(2):
+                try:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                    conn = sqlite3.connect(self.path, timeout=5, check_same_thread=False)
+                    conn.execute(_TEXTS_TABLE)
+                    self._conn, self._pid = conn, os.getpid()
+                    break
+                except sqlite3.DatabaseError:  # damaged or foreign: started again
+                    self.path.unlink(missing_ok=True)
+                except (OSError, sqlite3.Error):
+                    break
+            if self._conn is None:
+                self.path = None  # not writable: this build works without it
+        return self._conn
+
+    def read(self, key: str, generation: int) -> str | None:
+        conn = self.db()
+        if conn is None:
+            return None
+        try:
+            row = conn.execute("SELECT text, gen FROM texts WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            self.path = None
+            return None
+        if row is None or not isinstance(row[0], str):
+            return None
+        if row[1] is None or row[1] < generation - 1:
+            self.stale[key] = None  # a text used by every build is rewritten every other build
+        return row[0]
+
+    def has(self, key: str) -> bool:
+        conn = self.db()
+        if conn is None:
+            return False
+        try:
+            return conn.execute("SELECT 1 FROM texts WHERE key = ?", (key,)).fetchone() is not None
+        except sqlite3.Error:
+            return False
+
+    def write(self, generation: int, keep_builds: int, max_entries: int) -> None:
+        """Put what this process made, mark what it read as used, drop what recent builds did not use."""
+        conn = self.db(write=True)
+        if conn is None:
+            return
+        try:
+            with conn:
+                conn.executemany(
+                    "INSERT OR REPLACE INTO texts VALUES (?, ?, ?)",
+                    [(k, self.entries[k][0], self.entries[k][1]) for k in self.dirty if k in self.entries],
+                )
+                used = [(generation, k) for k in self.stale]
+                conn.executemany("UPDATE texts SET gen = ? WHERE key = ?", used)
+                conn.execute("DELETE FROM texts WHERE gen <= ?", (generation - keep_builds,))
+                count = conn.execute("SELECT count(*) FROM texts").fetchone()[0]
+                if count > max_entries:
+                    conn.execute(
+                        "DELETE FROM texts WHERE key IN (SELECT key FROM texts ORDER BY gen LIMIT ?)",
+                        (count - max_entries,),
+                    )
+            os.utime(self.path)  # recently used: pruned last
+        except (OSError, sqlite3.Error):
+            pass  # a cache that cannot be written only means formatting again next time
+        self.dirty.clear()
+        self.stale.clear()
 
 
 class Store:
@@ -281,17 +369,8 @@ class Store:
         name = hashlib.sha1(f"{self.fingerprint}|{style_digest}|{locale}".encode()).hexdigest()[:24]
         shard = self._shards.get(name)
         if shard is None:
-            entries: dict[str, list[Any]] = {}
-            if self.folder is not None:
-                path = self.folder / "formatted" / f"{name}.json"
-                try:
-                    data = json.loads(path.read_text("utf-8"))
-                    if isinstance(data, dict) and isinstance(data.get("entries"), dict):
-                        entries = data["entries"]
-                        os.utime(path)  # recently used: pruned last
-                except Exception:  # missing or damaged: start empty
-                    entries = {}
-            shard = self._shards[name] = _Shard(entries)
+            path = self.folder / "formatted" / f"{name}.sqlite" if self.folder is not None else None
+            shard = self._shards[name] = _Shard(path)
         return shard
 
     def texts(self, style_digest: str, locale: str) -> Texts:
@@ -313,7 +392,7 @@ class Store:
         """Write what changed, then drop what recent builds did not use (in memory and on disk)."""
         gen = self.generation
         for name, shard in list(self._shards.items()):
-            before = len(shard.entries)
+            shard.write(gen, KEEP_BUILDS, MAX_SHARD_ENTRIES)
             old = [k for k, v in shard.entries.items() if v[1] <= gen - KEEP_BUILDS]
             for key in old:
                 del shard.entries[key]
@@ -322,14 +401,6 @@ class Store:
                 shard.entries = dict(newest[:MAX_SHARD_ENTRIES])
             if not shard.entries:
                 del self._shards[name]
-            if self.folder is not None and (shard.dirty or len(shard.entries) != before):
-                path = self.folder / "formatted" / f"{name}.json"
-                if shard.entries:
-                    payload = json.dumps({"entries": shard.entries}, ensure_ascii=False)
-                    _write_atomic(path, payload.encode("utf-8"))
-                else:
-                    path.unlink(missing_ok=True)
-            shard.dirty = False
         for name in [n for n in self._bibs if n not in self._bibs_used]:
             del self._bibs[name]
         self._bibs_used.clear()
@@ -346,9 +417,9 @@ class Store:
 
     def _prune_folder(self) -> None:
         assert self.folder is not None
-        for old in (self.folder / "bib").glob("*.pickle"):  # what earlier versions stored
-            old.unlink(missing_ok=True)
-        for sub, pattern, keep in (("bib", "*.sqlite", MAX_BIB_FILES), ("formatted", "*.json", MAX_SHARDS)):
+        for old in [*(self.folder / "bib").glob("*.pickle"), *(self.folder / "formatted").glob("*.json")]:
+            old.unlink(missing_ok=True)  # what earlier versions stored
+        for sub, pattern, keep in (("bib", "*.sqlite", MAX_BIB_FILES), ("formatted", "*.sqlite", MAX_SHARDS)):
             try:
                 files = sorted((self.folder / sub).glob(pattern), key=lambda p: p.stat().st_mtime)
                 for path in files[: max(0, len(files) - keep)]:
@@ -367,13 +438,18 @@ class Texts:
     def get(self, key: str) -> str | None:
         hit = self._shard.entries.get(key)
         if hit is None:
-            return None
+            # From disk, and not kept: the page that asked holds it as long as it needs it.
+            return self._shard.read(key, self._store.generation)
         hit[1] = self._store.generation
         return hit[0]
 
+    def has(self, key: str) -> bool:
+        """Whether a text is stored under ``key``, without reading it (or marking it used)."""
+        return key in self._shard.entries or self._shard.has(key)
+
     def put(self, key: str, text: str) -> None:
         self._shard.entries[key] = [text, self._store.generation]
-        self._shard.dirty = True
+        self._shard.dirty.add(key)
 
     def made(self, key: str | None, make: Callable[[], str]) -> str:
         """The text stored under ``key``, or ``make()``'s, stored under it (not stored without a key)."""

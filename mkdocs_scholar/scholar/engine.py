@@ -937,7 +937,7 @@ class _FormatContext:
             ):
                 continue  # formatted with another locale's processor, in the loop
             ckey = self._entry_key(proc, bib, hit, request)
-            if texts.get(ckey) is None:
+            if not texts.has(ckey):
                 todo.append((ckey, key))
         if len(todo) < pool.PARALLEL_MIN:
             return

@@ -62,7 +62,7 @@ def prefetch(library: Library, settings: ScholarSettings, pages: Iterable[str]) 
             if listed:
                 wanted.append((_entry_cache_key(loaded.digest(key), number, True, ""), True))
             for ckey, entry in wanted:
-                if ckey not in jobs and texts.get(ckey) is None:
+                if ckey not in jobs and not texts.has(ckey):
                     jobs[ckey] = (key, tuple(order), entry)
     if len(jobs) < pool.PARALLEL_MIN:
         return 0  # the pages format them as they come

@@ -7,8 +7,10 @@ cache.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -77,16 +79,14 @@ def content(page: BeautifulSoup) -> str:
 
 
 def shard_files(root: Path) -> list[Path]:
-    return sorted((root / ".cache" / "mkdocs_scholar" / "formatted").glob("*.json"))
+    return sorted((root / ".cache" / "mkdocs_scholar" / "formatted").glob("*.sqlite"))
 
 
 def mark_cached_texts(root: Path) -> None:
     """Replace every cached text by a marker naming it: what is shown next came from the cache."""
     for path in shard_files(root):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        for n, value in enumerate(data["entries"].values()):
-            value[0] = f"CACHED-{n}"
-        path.write_text(json.dumps(data), encoding="utf-8")
+        with contextlib.closing(sqlite3.connect(path)) as conn, conn:
+            conn.execute("UPDATE texts SET text = 'CACHED-' || rowid")
 
 
 @pytest.mark.parametrize("style", ["apa", "ieee"])
@@ -210,6 +210,8 @@ def test_a_damaged_or_deleted_cache_is_ignored(tmp_path):
     for path in [*shard_files(root), *(cache / "bib").glob("*.sqlite"), cache / "state.json"]:
         path.write_bytes(b"\x80not what was written")
     assert content(build(root)) == first
+    mark_cached_texts(root)  # the damaged files were written again, and are read
+    assert "CACHED-" in content(build(root))
     shutil.rmtree(cache)
     assert content(build(root)) == first
 
@@ -217,7 +219,7 @@ def test_a_damaged_or_deleted_cache_is_ignored(tmp_path):
 def test_cache_dir_option_moves_the_cache(tmp_path):
     root = make_site(tmp_path / "s", cache_dir="build-cache/scholar")
     build(root)
-    assert list((root / "build-cache" / "scholar" / "formatted").glob("*.json"))
+    assert list((root / "build-cache" / "scholar" / "formatted").glob("*.sqlite"))
     assert not (root / ".cache").exists()
 
 

@@ -36,6 +36,25 @@ def test_texts_unused_for_some_builds_are_dropped_from_memory_and_disk(tmp_path)
     assert Store(tmp_path).texts("style", "en").get("new") == "new"
 
 
+def test_texts_are_read_from_disk_one_by_one_and_reading_keeps_them(tmp_path):
+    """A build (a new process each time) that only reads a text keeps it on disk for the next; what it
+    read is not held in memory, and asking whether a text is stored reads nothing."""
+    first = Store(tmp_path)
+    first.texts("style", "en").put("used", "<i>used</i>")
+    first.texts("style", "en").put("unused", "x")
+    first.finish_build()
+    for _ in range(cache.KEEP_BUILDS + 2):
+        store = Store(tmp_path)
+        texts = store.texts("style", "en")
+        # dropped at the end of the KEEP_BUILDS-th build after the one that made it
+        assert texts.has("unused") == (store.generation <= cache.KEEP_BUILDS)
+        assert texts.get("used") == "<i>used</i>" and texts.has("used") and not texts.has("nope")
+        assert store._shards and not any(shard.entries for shard in store._shards.values())
+        store.finish_build()
+    assert Store(tmp_path).texts("style", "en").get("used") == "<i>used</i>"
+    assert Store(tmp_path).texts("style", "en").get("unused") is None
+
+
 def test_parsed_files_not_used_by_a_build_leave_memory(tmp_path):
     """What keeps `mkdocs serve` from growing: a .bib no longer used is not kept in memory."""
     store = Store(None)
