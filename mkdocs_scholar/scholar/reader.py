@@ -20,6 +20,7 @@ that runs after us (and arithmatex on math pages) can never rewrite it.
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -125,13 +126,20 @@ class Reader:
     def write_bibtex_files(self, site_dir: Path) -> list[str]:
         """Write each page's .bib file into the built site (``bibtex_files``); what could not be written."""
         failed = []
+        made: set[str] = set()
         for path, texts in (self.bibtex_files or {}).items():
-            target = confined(site_dir / path, site_dir)
-            if target is None:
+            # Named from page URLs, not by a page's text: kept inside the site by their spelling alone
+            # (resolving each path cost more than writing the file).
+            rel = posixpath.normpath(path)
+            if rel.startswith(("/", "../")) or rel in (".", ".."):
                 continue
+            target = site_dir / rel
             try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text("\n\n".join(texts) + "\n", encoding="utf-8")
+                if target.parent.as_posix() not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent.as_posix())
+                with open(target, "w", encoding="utf-8") as f:
+                    f.write("\n\n".join(texts) + "\n")
             except OSError as exc:
                 failed.append(
                     f"{path}: cannot be written ({exc.strerror or exc}); its BibTeX blocks show a link only"

@@ -183,3 +183,16 @@ def test_bibtex_is_in_the_page_or_in_the_pages_bib_file():
     link = BeautifulSoup(linked, "html.parser").select_one("details.scholar-bibtex a.scholar-bibtex-file")
     assert link["href"] == f"../../{BIBTEX_DIR}/blog/post.bib#1" and link["data-scholar-key"] == "k"
     assert files == {f"{BIBTEX_DIR}/blog/post.bib": {text: 1}}
+
+
+def test_a_bibtex_file_named_outside_the_site_is_not_written(tmp_path):
+    """The files are named from page URLs; a name that climbs out of the site is skipped, whatever it is."""
+    from mkdocs_scholar.scholar.reader import BIBTEX_DIR, Reader
+
+    site = tmp_path / "site"
+    names = [f"{BIBTEX_DIR}/../../../../out.bib", "../out2.bib", "/abs.bib", f"{BIBTEX_DIR}/ok/./page.bib"]
+    reader = Reader(bibtex_files={name: {"@misc{a,\n}": 1} for name in names})
+    assert reader.write_bibtex_files(site) == []
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.bib")) == [
+        f"site/{BIBTEX_DIR}/ok/page.bib"
+    ]
