@@ -228,7 +228,8 @@ _TEXTS_TABLE = "CREATE TABLE IF NOT EXISTS texts (key TEXT PRIMARY KEY, text TEX
 
 
 class _Shard:
-    """Formatted texts for one (style, locale): cache key → [html, generation last used].
+    """Formatted texts for one (style, locale): cache key → [html, generation last used, generation last
+    written to the file].
 
     In memory: the texts this process made or read, for ``serve``'s next rebuild. On disk (with a folder)
     an SQLite file, read text by text: a warm build does not hold the texts of pages already written.
@@ -302,6 +303,13 @@ class _Shard:
                     "INSERT OR REPLACE INTO texts VALUES (?, ?, ?)",
                     [(k, self.entries[k][0], self.entries[k][1]) for k in self.dirty if k in self.entries],
                 )
+                # Kept in memory and used again (serve): the file must know too, or it drops them.
+                for key, value in self.entries.items():
+                    if value[1] == generation and value[2] < generation - 1 and key not in self.dirty:
+                        self.stale[key] = None
+                for key in self.dirty.union(self.stale):
+                    if key in self.entries:
+                        self.entries[key][2] = generation
                 used = [(generation, k) for k in self.stale]
                 conn.executemany("UPDATE texts SET gen = ? WHERE key = ?", used)
                 conn.execute("DELETE FROM texts WHERE gen <= ?", (generation - keep_builds,))
@@ -448,7 +456,8 @@ class Texts:
         return key in self._shard.entries or self._shard.has(key)
 
     def put(self, key: str, text: str) -> None:
-        self._shard.entries[key] = [text, self._store.generation]
+        # [text, generation last used, generation the file last heard of it]
+        self._shard.entries[key] = [text, self._store.generation, self._store.generation]
         self._shard.dirty.add(key)
 
     def made(self, key: str | None, make: Callable[[], str]) -> str:

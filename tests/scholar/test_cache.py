@@ -55,6 +55,18 @@ def test_texts_are_read_from_disk_one_by_one_and_reading_keeps_them(tmp_path):
     assert Store(tmp_path).texts("style", "en").get("unused") is None
 
 
+def test_texts_a_serve_process_keeps_using_from_memory_stay_on_disk(tmp_path):
+    """`serve` reads a text it made from memory at every rebuild; the file must hear of that use, or it
+    drops the text and the next `mkdocs build` formats it again."""
+    store = Store(tmp_path)
+    store.texts("style", "en").put("k", "text")
+    store.finish_build()
+    for _ in range(cache.KEEP_BUILDS + 3):
+        assert store.texts("style", "en").get("k") == "text"
+        store.finish_build()
+        assert Store(tmp_path).texts("style", "en").has("k")
+
+
 def test_parsed_files_not_used_by_a_build_leave_memory(tmp_path):
     """What keeps `mkdocs serve` from growing: a .bib no longer used is not kept in memory."""
     store = Store(None)
