@@ -28,7 +28,7 @@ import sqlite3
 import sys
 import tempfile
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -283,14 +283,20 @@ class _Shard:
             self.stale[key] = None  # a text used by every build is rewritten every other build
         return row[0]
 
-    def has(self, key: str) -> bool:
+    def stored(self, keys: list[str]) -> set[str]:
+        """Which of ``keys`` the file holds, a few hundred to a query."""
         conn = self.db()
+        found: set[str] = set()
         if conn is None:
-            return False
+            return found
         try:
-            return conn.execute("SELECT 1 FROM texts WHERE key = ?", (key,)).fetchone() is not None
+            for i in range(0, len(keys), 500):
+                chunk = keys[i : i + 500]
+                query = f"SELECT key FROM texts WHERE key IN ({','.join('?' * len(chunk))})"
+                found.update(row[0] for row in conn.execute(query, chunk))
         except sqlite3.Error:
-            return False
+            return set()
+        return found
 
     def write(self, generation: int, keep_builds: int, max_entries: int) -> None:
         """Put what this process made, mark what it read as used, drop what recent builds did not use."""
@@ -451,9 +457,12 @@ class Texts:
         hit[1] = self._store.generation
         return hit[0]
 
-    def has(self, key: str) -> bool:
-        """Whether a text is stored under ``key``, without reading it (or marking it used)."""
-        return key in self._shard.entries or self._shard.has(key)
+    def missing(self, keys: Iterable[str]) -> list[str]:
+        """Those of ``keys`` no text is stored under, in their order, without reading (or marking used) the
+        texts: what a long bibliography or the prefetch has to format."""
+        unknown = list(dict.fromkeys(k for k in keys if k not in self._shard.entries))
+        stored = self._shard.stored(unknown) if unknown else set()
+        return [k for k in unknown if k not in stored]
 
     def put(self, key: str, text: str) -> None:
         # [text, generation last used, generation the file last heard of it]

@@ -926,7 +926,7 @@ class _FormatContext:
             return
         texts = self.state.library.texts(proc)
         own_locale = csl._csl_locale(self.settings.locale)
-        todo: list[tuple[str, str]] = []
+        wanted: dict[str, str] = {}  # cache key -> the entry's key
         for key in request.keys:
             hit = self.state._find(request.bibs, key)
             if hit is None:
@@ -936,9 +936,8 @@ class _FormatContext:
                 own_locale,
             ):
                 continue  # formatted with another locale's processor, in the loop
-            ckey = self._entry_key(proc, bib, hit, request)
-            if not texts.has(ckey):
-                todo.append((ckey, key))
+            wanted.setdefault(self._entry_key(proc, bib, hit, request), key)
+        todo = [(ckey, wanted[ckey]) for ckey in texts.missing(wanted)]
         if len(todo) < pool.PARALLEL_MIN:
             return
         label = request.numbered

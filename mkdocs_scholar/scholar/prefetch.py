@@ -62,11 +62,10 @@ def prefetch(library: Library, settings: ScholarSettings, pages: Iterable[str]) 
             if listed:
                 wanted.append((_entry_cache_key(loaded.digest(key), number, True, ""), True))
             for ckey, entry in wanted:
-                if ckey not in jobs and not texts.has(ckey):
-                    jobs[ckey] = (key, tuple(order), entry)
-    if len(jobs) < pool.PARALLEL_MIN:
+                jobs.setdefault(ckey, (key, tuple(order), entry))
+    todo = [(ckey, jobs[ckey]) for ckey in texts.missing(jobs)]
+    if len(todo) < pool.PARALLEL_MIN:
         return 0  # the pages format them as they come
-    todo = list(jobs.items())
     numbered: dict[tuple[str, ...], object] = {}
 
     def format_one(i: int) -> str:

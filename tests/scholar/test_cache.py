@@ -47,8 +47,8 @@ def test_texts_are_read_from_disk_one_by_one_and_reading_keeps_them(tmp_path):
         store = Store(tmp_path)
         texts = store.texts("style", "en")
         # dropped at the end of the KEEP_BUILDS-th build after the one that made it
-        assert texts.has("unused") == (store.generation <= cache.KEEP_BUILDS)
-        assert texts.get("used") == "<i>used</i>" and texts.has("used") and not texts.has("nope")
+        assert (texts.missing(["unused"]) == []) == (store.generation <= cache.KEEP_BUILDS)
+        assert texts.get("used") == "<i>used</i>" and texts.missing(["used", "nope", "used"]) == ["nope"]
         assert store._shards and not any(shard.entries for shard in store._shards.values())
         store.finish_build()
     assert Store(tmp_path).texts("style", "en").get("used") == "<i>used</i>"
@@ -64,7 +64,7 @@ def test_texts_a_serve_process_keeps_using_from_memory_stay_on_disk(tmp_path):
     for _ in range(cache.KEEP_BUILDS + 3):
         assert store.texts("style", "en").get("k") == "text"
         store.finish_build()
-        assert Store(tmp_path).texts("style", "en").has("k")
+        assert Store(tmp_path).texts("style", "en").missing(["k"]) == []
 
 
 def test_parsed_files_not_used_by_a_build_leave_memory(tmp_path):
