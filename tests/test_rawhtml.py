@@ -74,3 +74,43 @@ def test_code_shows_the_characters_the_engine_wrote_as_references():
     assert rawhtml.widen(narrowed) == made
     html = convert(f"```html\n{rawhtml.wrap(narrow(LIST.replace('more', '3–17')))}\n```\n")
     assert "3–17" in html and "&amp;#8211;" not in html
+
+
+CITE = '<a class="citation" href="#k" id="cite-k-1">(Wang *and* Li, 1979)</a>'
+
+
+def test_a_citation_stays_in_its_line_and_markdown_does_not_read_it():
+    """Marked inline, a citation is stashed as it is (its ``*`` is no emphasis: the engine escapes
+    Markdown's characters in what it writes) and stays in its paragraph, at the start of a line too,
+    in emphasis, a table cell or a heading (whose id and table of contents entry are the text's)."""
+    cite = rawhtml.wrap(CITE, inline=True)
+    html = convert(f"{cite} showed it, with `code`.\n\nSee *{cite}*.\n")
+    assert f"<p>{CITE} showed it, with <code>code</code>.</p>" in html, html
+    assert f"<p>See <em>{CITE}</em>.</p>" in html, html
+    md = markdown.Markdown(extensions=["toc", "tables", rawhtml.RawHtmlExtension()])
+    html = md.convert(f"## On {cite} results\n\n| a | b |\n|---|---|\n| {cite} | x |\n")
+    assert f'<h2 id="on-wang-and-li-1979-results">On {CITE} results</h2>' in html, html
+    assert f"<td>{CITE}</td>" in html
+    assert md.toc_tokens[0]["name"] == "On (Wang *and* Li, 1979) results"
+
+
+def test_a_citation_in_inline_code_is_left_to_markdown_which_shows_it_as_text():
+    """As Jekyll shows it (Liquid runs first, kramdown then shows the HTML in the code span). Code spans
+    follow CommonMark: a run of backticks closes with a run as long; one that never closes leaves the
+    rest of its paragraph to Markdown."""
+    cite = rawhtml.wrap(CITE, inline=True)
+    html = convert(f"Text `a {cite}` after.\n\nAnd `` a ` {cite} `` then {cite}.\n")
+    assert html.count("<code>") == 2 and html.count("&lt;a class=&quot;citation&quot;") == 0, html
+    assert html.count('&lt;a class="citation"') == 2 and html.count(CITE) == 1, html
+    html = convert(f"Text \\`not code {cite} and `unclosed {cite}.\n\nNext `x` {cite}\n")
+    assert html.count(CITE) == 2, html  # the escaped backtick and the next paragraph: stashed
+    assert "(Wang <em>and</em> Li, 1979)" in html  # after the unclosed run: Markdown read it
+    assert "scholar-inline" not in html
+
+
+def test_a_citation_in_an_indented_line_is_left_to_markdown():
+    """A list item's second paragraph or an indented code block: Markdown tells which."""
+    cite = rawhtml.wrap(CITE, inline=True)
+    html = convert(f"- item\n\n    continued {cite}\n\nCode:\n\n    x = 1  {cite}\n")
+    assert "<p>continued <a " in html and "(Wang <em>and</em> Li, 1979)" in html, html
+    assert '<pre><code>x = 1  &lt;a class="citation"' in html, html
