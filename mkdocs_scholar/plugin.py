@@ -54,6 +54,8 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
     # Parsed .bib files by content, kept across `mkdocs serve` rebuilds (MkDocs makes a new plugin object
     # for each rebuild); only the files of the latest build are kept.
     _stores: dict[str, Store] = {}
+    # Set by `serve` after its first build: the process lives on, and its rebuilds free their garbage.
+    _serving = False
 
     def __init__(self) -> None:
         self.build: BuildState | None = None
@@ -216,6 +218,7 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         _report(self.build.take_problems(), page.file.src_uri)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        type(self)._serving = True
         if not self.config.enabled or self.build is None:
             return server
         root = self.build.site.root
@@ -237,9 +240,10 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
                 for message in self.build.reader.write_bibtex_files(Path(config.site_dir)):
                     log.warning(message)
             self.build.library.finish()
-            # citeproc-py's style and reference objects hold reference cycles: free them now, so memory
-            # under `serve` does not grow from rebuild to rebuild.
-            gc.collect()
+            if type(self)._serving:
+                # citeproc-py's style and reference objects hold reference cycles: free them now, so
+                # memory under `serve` does not grow from rebuild to rebuild. A `mkdocs build` ends here.
+                gc.collect()
         self._stage.clear()
 
     def on_build_error(self, *, error: Exception) -> None:

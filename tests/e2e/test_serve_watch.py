@@ -62,3 +62,30 @@ def test_a_rebuild_in_the_same_process_shows_the_edited_entry(tmp_path):
         page = (out / "index.html").read_text("utf-8")
         assert title in page
     assert "First Title" not in page
+
+
+def test_only_serve_rebuilds_collect_garbage_after_the_build(tmp_path, monkeypatch):
+    """A full garbage collection costs a few hundredths of a second; a `mkdocs build` process ends right
+    after the build and needs none. Serve's rebuilds do (citeproc-py's objects hold reference cycles)."""
+    import mkdocs_scholar.plugin as plugin_module
+
+    collected: list[int] = []
+    monkeypatch.setattr(plugin_module.ScholarPlugin, "_serving", False)
+    monkeypatch.setattr(plugin_module.gc, "collect", lambda *a: collected.append(1) or 0)
+    root = tmp_path / "site-src"
+    (root / "docs").mkdir(parents=True)
+    (root / "_bibliography").mkdir()
+    (root / "_bibliography" / "references.bib").write_text("@book{a, title = {A}, year = {2001}}\n", "utf-8")
+    (root / "docs" / "index.md").write_text("{% cite a %}\n", "utf-8")
+    (root / "mkdocs.yml").write_text("site_name: GC\nplugins:\n  - scholar\n", "utf-8")
+
+    def one_build():
+        config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp_path / "out"))
+        build(config)
+        return config
+
+    config = one_build()
+    assert collected == []
+    config.plugins["scholar"].on_serve(RecordingServer(), config=config, builder=None)
+    one_build()
+    assert collected == [1]
