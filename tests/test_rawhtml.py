@@ -114,3 +114,10 @@ def test_a_citation_in_an_indented_line_is_left_to_markdown():
     html = convert(f"- item\n\n    continued {cite}\n\nCode:\n\n    x = 1  {cite}\n")
     assert "<p>continued <a " in html and "(Wang <em>and</em> Li, 1979)" in html, html
     assert '<pre><code>x = 1  &lt;a class="citation"' in html, html
+
+
+def test_a_backtick_inside_a_marked_piece_opens_no_code_span():
+    """A title may hold a backtick; it is the engine's HTML, not the page's Markdown."""
+    odd = '<a class="citation" href="#q">(`Quoted, 2001)</a>'
+    html = convert(f"See {rawhtml.wrap(odd, inline=True)} and {rawhtml.wrap(CITE, inline=True)}.\n")
+    assert f"<p>See {odd} and {CITE}.</p>" in html, html
