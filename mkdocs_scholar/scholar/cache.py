@@ -224,7 +224,9 @@ class DiskEntries(Mapping[str, BibEntry]):
         return int(self._db().execute("SELECT count(*) FROM entries").fetchone()[0])
 
 
-_TEXTS_TABLE = "CREATE TABLE IF NOT EXISTS texts (key TEXT PRIMARY KEY, text TEXT, gen INTEGER)"
+# Keyed by the entry's digest first (``engine``'s cache keys): a page reads all the texts of its entries
+# in one query of key ranges, kept together on disk by the key (no rowid).
+_TEXTS_TABLE = "CREATE TABLE IF NOT EXISTS texts (key TEXT PRIMARY KEY, text TEXT, gen INTEGER) WITHOUT ROWID"
 
 
 class _Shard:
@@ -268,6 +270,10 @@ class _Shard:
                 self.path = None  # not writable: this build works without it
         return self._conn
 
+    def mark_used(self, key: str, gen: int | None, generation: int) -> None:
+        if gen is None or gen < generation - 1:
+            self.stale[key] = None  # a text used by every build is rewritten every other build
+
     def read(self, key: str, generation: int) -> str | None:
         conn = self.db()
         if conn is None:
@@ -279,9 +285,28 @@ class _Shard:
             return None
         if row is None or not isinstance(row[0], str):
             return None
-        if row[1] is None or row[1] < generation - 1:
-            self.stale[key] = None  # a text used by every build is rewritten every other build
+        self.mark_used(key, row[1], generation)
         return row[0]
+
+    def read_prefixes(self, prefixes: list[str]) -> dict[str, tuple[str, int | None]]:
+        """Every text whose key starts with ``prefix|`` for one of ``prefixes`` (the digests of a page's
+        entries), with the generation that last used it; a few hundred ranges to a query."""
+        conn = self.db()
+        found: dict[str, tuple[str, int | None]] = {}
+        if conn is None:
+            return found
+        try:
+            for i in range(0, len(prefixes), 200):
+                chunk = prefixes[i : i + 200]
+                where = " OR ".join(["(key > ? AND key < ?)"] * len(chunk))
+                bounds = [b for p in chunk for b in (f"{p}|", f"{p}}}")]  # "}" sorts right after "|"
+                for key, text, gen in conn.execute(f"SELECT key, text, gen FROM texts WHERE {where}", bounds):
+                    if isinstance(text, str):
+                        found[key] = (text, gen)
+        except sqlite3.Error:
+            self.path = None
+            return {}
+        return found
 
     def stored(self, keys: list[str]) -> set[str]:
         """Which of ``keys`` the file holds, a few hundred to a query."""
@@ -342,6 +367,7 @@ class Store:
         self._bibs: dict[str, ParsedBib] = {}
         self._bibs_used: set[str] = set()
         self._shards: dict[str, _Shard] = {}
+        self._shard_names: dict[tuple[str, str], str] = {}
         self._kept: dict[tuple, Any] = {}
         self._kept_used: set[tuple] = set()
         if folder is not None:
@@ -380,7 +406,10 @@ class Store:
 
     # -- formatted texts ------------------------------------------------------------------------------
     def _shard(self, style_digest: str, locale: str) -> _Shard:
-        name = hashlib.sha1(f"{self.fingerprint}|{style_digest}|{locale}".encode()).hexdigest()[:24]
+        name = self._shard_names.get((style_digest, locale))
+        if name is None:
+            name = hashlib.sha1(f"{self.fingerprint}|{style_digest}|{locale}".encode()).hexdigest()[:24]
+            self._shard_names[(style_digest, locale)] = name
         shard = self._shards.get(name)
         if shard is None:
             path = self.folder / "formatted" / f"{name}.sqlite" if self.folder is not None else None
@@ -448,10 +477,27 @@ class Texts:
     def __init__(self, store: Store, shard: _Shard) -> None:
         self._store = store
         self._shard = shard
+        # Read ahead for one page (``preload``): its entries' texts, by key; the entries they belong to.
+        self._read: dict[str, tuple[str, int | None]] = {}
+        self._read_for: set[str] = set()
+
+    def preload(self, digests: Iterable[str]) -> None:
+        """Read every stored text of these entries (cache keys start with the entry's digest) in one go:
+        what a page is about to ask for, one by one. Kept by this object only: a page's."""
+        wanted = [d for d in dict.fromkeys(digests) if d not in self._read_for]
+        if wanted:
+            self._read.update(self._shard.read_prefixes(wanted))
+            self._read_for.update(wanted)
 
     def get(self, key: str) -> str | None:
         hit = self._shard.entries.get(key)
         if hit is None:
+            if key.split("|", 1)[0] in self._read_for:
+                found = self._read.get(key)
+                if found is None:
+                    return None
+                self._shard.mark_used(key, found[1], self._store.generation)
+                return found[0]
             # From disk, and not kept: the page that asked holds it as long as it needs it.
             return self._shard.read(key, self._store.generation)
         hit[1] = self._store.generation

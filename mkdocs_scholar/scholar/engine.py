@@ -682,6 +682,7 @@ class _FormatContext:
         self._failed_styles: set[str] = set()
         self._suffixes: dict[tuple[int, int], dict[str, str]] = {}  # year suffixes by (style, segment)
         self._procs: dict[int, csl.StyleProcessor | None] = {}
+        self._texts: dict[int, Texts] = {}  # by style processor: this page's reads of the store
 
     def prepare(self, requests: list[_Cite | _Bibliography | _Literal]) -> None:
         """Find each request's style and every key each (style, segment) shows, then disambiguate."""
@@ -698,6 +699,7 @@ class _FormatContext:
             procs[id(proc)] = proc
             group = wanted.setdefault((id(proc), request.segment), [])
             group.extend((key, request.bibs) for key in request.keys)
+        digests: dict[int, list[str]] = {}
         for (proc_id, segment), pairs in wanted.items():
             source = self._sources.setdefault((proc_id, segment), _LazySource())
             for key, bibs in pairs:
@@ -706,15 +708,26 @@ class _FormatContext:
                     hit = self.state._find(bibs, key)
                     if hit is not None:
                         source.pending[low] = (hit[1], hit[0])
+                        digests.setdefault(proc_id, []).append(hit[1].digest(hit[0]))
+        # The page's texts, read in one query per style: each citation, entry, BibTeX and link fields.
+        for proc_id, found in digests.items():
+            self.texts(procs[proc_id]).preload(found)
+        for (proc_id, segment), pairs in wanted.items():
             proc = procs[proc_id]
             if proc.year_suffix:
-                texts = self.state.library.texts(proc)
                 self._suffixes[(proc_id, segment)] = _add_year_suffixes(
-                    proc, source, [k for k, _ in pairs], texts
+                    proc, self._sources[(proc_id, segment)], [k for k, _ in pairs], self.texts(proc)
                 )
         self._entries: dict[tuple[int, int, str], str] = {}  # formatted entries, reused by previews
         self._listed: set[str] = set()  # ids of the entries this page shows (a preview points at them)
         self._listed_in_excerpt: set[str] = set()  # those of them a blog index shows too
+
+    def texts(self, proc: csl.StyleProcessor) -> Texts:
+        """The store's texts for this style, as this page reads them (see ``Texts.preload``)."""
+        found = self._texts.get(id(proc))
+        if found is None:
+            found = self._texts[id(proc)] = self.state.library.texts(proc)
+        return found
 
     def report(self, problem: Problem, request: _Cite | _Bibliography) -> None:
         """A problem found while formatting, placed where the tag was (the page, or an include)."""
@@ -807,7 +820,7 @@ class _FormatContext:
         """Each key's citation text, from the build's store when the same entry was cited before with the
         same style, locale, number, year suffix, locator and label. Nothing else changes it: each item is
         rendered alone, and citeproc-py keeps no cite history here (every cite is a "first" position)."""
-        texts = self.state.library.texts(proc)
+        texts = self.texts(proc)
         suffixes = self._suffixes.get((id(proc), request.segment), {})
         parts = []
         for i, key in enumerate(request.keys):
@@ -927,7 +940,7 @@ class _FormatContext:
         the loop over the entries then finds them all in the store."""
         if len(request.keys) < pool.PARALLEL_MIN:
             return
-        texts = self.state.library.texts(proc)
+        texts = self.texts(proc)
         own_locale = csl._csl_locale(self.settings.locale)
         wanted: dict[str, str] = {}  # cache key -> the entry's key
         for key in request.keys:
@@ -956,7 +969,7 @@ class _FormatContext:
         hit = self.state._find(request.bibs, key)
         if hit is None:
             return proc.bibliography_entry(bib, csl.citation_item(key), label=request.numbered)
-        return self.state.library.texts(proc).made(
+        return self.texts(proc).made(
             self._entry_key(proc, bib, hit, request),
             lambda: proc.bibliography_entry(bib, csl.citation_item(key), label=request.numbered),
         )
@@ -1059,18 +1072,18 @@ class _FormatContext:
         """The entry as BibTeX (``bibtex_skip_fields`` left out), from the store when the entry is known:
         then a warm build does not read the entry at all."""
         s = self.settings
-        texts = self.state.library.texts(proc)
+        texts = self.texts(proc)
         skip, quotes = ",".join(s.bibtex_skip_fields), "".join(str(q) for q in s.bibtex_quotes)
         return texts.made(
-            f"x|{hit[1].digest(hit[0])}|{skip}|{quotes}",
+            f"{hit[1].digest(hit[0])}|x|{skip}|{quotes}",
             lambda: reader_bibtex(hit[1].entry(hit[0]), s.bibtex_skip_fields, s.bibtex_quotes),
         )
 
     def _link_fields(self, proc: csl.StyleProcessor, loaded: LoadedBib, key: str) -> dict[str, str]:
         """The CSL fields entry links are made of (DOI, URL), from the store when the entry is known:
         converting a whole entry to CSL only for them was most of a warm build's reader features."""
-        texts = self.state.library.texts(proc)
-        ckey = f"l|{loaded.digest(key)}"
+        texts = self.texts(proc)
+        ckey = f"{loaded.digest(key)}|l"
         cached = texts.get(ckey)
         if cached is not None:
             try:
@@ -1383,7 +1396,7 @@ def _add_year_suffixes(proc: csl.StyleProcessor, source: _LazySource, keys: list
         if digest is None:
             ckey = None
         elif proc.uses_number:
-            ckey = f"y|{digest}"
+            ckey = f"{digest}|y"
         else:
             ckey = _cite_key(digest, 0, "", False, None, None)
         text = texts.made(ckey, lambda key=key: proc.citation_parts(bib, [csl.citation_item(key)])[0])
@@ -1391,7 +1404,7 @@ def _add_year_suffixes(proc: csl.StyleProcessor, source: _LazySource, keys: list
 
     def title(key: str) -> str:  # what the letters follow, cached like the citations
         pending = source.pending.get(key)
-        ckey = f"t|{pending[0].digest(pending[1])}" if pending else None
+        ckey = f"{pending[0].digest(pending[1])}|t" if pending else None
         return texts.made(ckey, lambda: str(source[key].get("title", "")).lower())
 
     letters = {}
@@ -1412,14 +1425,14 @@ def _number(proc: csl.StyleProcessor, bib: Any, low: str) -> int:
 
 def _entry_cache_key(digest: str, number: int, numbered: bool, suffix: str) -> str:
     """What a formatted entry's text depends on besides the style and locale (see ``_entry_key``)."""
-    return f"b|{digest}|{number}|{int(numbered)}|{suffix}"
+    return f"{digest}|b|{number}|{int(numbered)}|{suffix}"
 
 
 def _cite_key(
     digest: str, number: int, suffix: str, suppress: bool, locator: str | None, label: str | None
 ) -> str:
     """What a citation's text depends on besides the style and locale (see ``_citation_parts``)."""
-    return "|".join(("c", digest, str(number), suffix, str(int(suppress)), repr(locator), repr(label)))
+    return "|".join((digest, "c", str(number), suffix, str(int(suppress)), repr(locator), repr(label)))
 
 
 def _letters(n: int) -> str:

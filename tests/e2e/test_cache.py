@@ -86,7 +86,7 @@ def mark_cached_texts(root: Path) -> None:
     """Replace every cached text by a marker naming it: what is shown next came from the cache."""
     for path in shard_files(root):
         with contextlib.closing(sqlite3.connect(path)) as conn, conn:
-            conn.execute("UPDATE texts SET text = 'CACHED-' || rowid")
+            conn.execute("UPDATE texts SET text = 'CACHED-' || substr(key, 1, 12)")
 
 
 @pytest.mark.parametrize("style", ["apa", "ieee"])

@@ -158,3 +158,60 @@ def test_a_warm_build_reads_no_entry_of_a_stored_file(tmp_path):
         entries = build.library.load(tmp_path / "_bibliography" / "references.bib").file.entries
         assert isinstance(entries, cache.DiskEntries) and not entries._loaded, style
         assert shown[0] == shown[1] and "ol class=" in shown[1][0]
+
+
+def test_a_page_reads_its_entries_texts_in_one_query(tmp_path):
+    """Cache keys start with the entry's digest: ``preload`` reads all the texts of the given entries at
+    once. What it read and the page used is marked used on disk; a text only read along (another number
+    of the same entry) is not, and leaves the file when builds stop using it."""
+    first = Store(tmp_path)
+    texts = first.texts("style", "en")
+    for key, text in (("d1|c", "cite 1"), ("d1|b|1", "entry 1"), ("d1|b|2", "other number"), ("d2|c", "2")):
+        texts.put(key, text)
+    texts.put("d10|c", "a digest d1 is a prefix of")
+    first.finish_build()
+    queries: list[tuple] = []
+    for _ in range(cache.KEEP_BUILDS + 1):
+        store = Store(tmp_path)
+        shard = store._shard("style", "en")
+        shard.read = lambda *a, **k: queries.append(a) or None  # one by one: not expected
+        page = store.texts("style", "en")
+        page.preload(["d1", "d2", "d1"])
+        assert page.get("d1|c") == "cite 1" and page.get("d1|b|1") == "entry 1" and page.get("d2|c") == "2"
+        assert page.get("d1|x") is None and queries == []  # a text the entry does not have: no query
+        assert "d10|c" not in page._read  # "d1|" is the prefix, not "d1"
+        assert not shard.entries  # not kept beyond the page
+        store.finish_build()
+    later = Store(tmp_path).texts("style", "en")
+    assert later.get("d1|c") == "cite 1"
+    assert later.get("d1|b|2") is None  # read along, never used: dropped after KEEP_BUILDS builds
+
+
+def test_a_warm_page_asks_the_store_no_text_one_by_one(tmp_path, monkeypatch):
+    """Citations, year suffixes, entries, BibTeX and link fields of a page all come from its one
+    read ahead (``Texts.preload`` in ``_FormatContext.prepare``)."""
+    from mkdocs_scholar.render import BuildState, PageInput, SiteFacts, render_page
+    from mkdocs_scholar.scholar.reader import Reader, ReaderOptions
+    from mkdocs_scholar.scholar.settings import ScholarSettings
+    from tests.e2e.test_fast_paths import generated_bib
+
+    bib = generated_bib(40).replace("  year = {1957}", "  doi = {10.1000/seven},\n  year = {1957}")
+    (tmp_path / "_bibliography").mkdir()
+    (tmp_path / "_bibliography" / "references.bib").write_text(bib, encoding="utf-8")
+    pages = [f"See {{% cite key{i} key{i + 7} %}}.\n\n{{% bibliography --cited %}}\n" for i in range(10)]
+    one_by_one = []
+    for style in ("apa", "ieee"):
+        settings, _ = ScholarSettings.from_mapping({"style": style})
+        shown = []
+        for warm in (False, True):
+            if warm:
+                monkeypatch.setattr(cache._Shard, "read", lambda *a: one_by_one.append(a[1]))
+            reader = Reader(ReaderOptions(True, True, True, True), bibtex_files={})
+            build = BuildState(SiteFacts(root=tmp_path), settings, store=Store(tmp_path / "c"), reader=reader)
+            shown.append(
+                [render_page(t, PageInput(f"p{i}.md", f"p{i}/"), build).markdown for i, t in enumerate(pages)]
+            )
+            build.library.finish()
+        monkeypatch.undo()
+        assert shown[0] == shown[1] and "scholar-bibtex" in shown[1][0] and "scholar-links" in shown[1][0]
+    assert one_by_one == []
