@@ -312,6 +312,7 @@ class CitationState:
         self._requests: list[_Cite | _Bibliography | _Literal] = []
         self._ids: set[str] = set()
         self._first_id: dict[str, str] = {}
+        self._found: dict[tuple[tuple[int, ...], str], tuple[tuple[str, LoadedBib] | None, list]] = {}
         self.where: str | None = None  # set by a tag inside an include: problems found later name that file
         # Reader features (previews, backlinks, entry links): None keeps jekyll-scholar's plain output.
         self.reader = reader
@@ -331,7 +332,13 @@ class CitationState:
             return None
 
     def _find(self, bibs: list[LoadedBib], key: str) -> tuple[str, LoadedBib] | None:
-        return find(bibs, key)
+        """``find``, remembered for the page: formatting asks for each key several times."""
+        memo = (tuple(map(id, bibs)), key)
+        found = self._found.get(memo)
+        if found is None:
+            # The files are kept with the answer: no other file takes their ids while the page lasts.
+            found = self._found[memo] = (find(bibs, key), bibs)
+        return found[0]
 
     def _resolve(self, keys: list[str], bibs: list[LoadedBib], line: int | None) -> list[str] | None:
         """The keys as written in the .bib, or None (after a warning per missing key) if any is missing."""
