@@ -94,6 +94,11 @@ def _intern(entry: BibEntry) -> BibEntry:
     return entry
 
 
+# Each file is read once through, key by key: SQLite's own page cache (2 MB a connection by default)
+# only held memory; the operating system caches the file anyway.
+_SMALL_PAGE_CACHE = "PRAGMA cache_size = -256"
+
+
 class DiskEntries(Mapping[str, BibEntry]):
     """A stored file's entries, in an SQLite file of their own and read one by one when a page needs one:
     a warm build whose texts are all in the store reads none, and holds nothing of a 20,000-entry file in
@@ -174,6 +179,7 @@ class DiskEntries(Mapping[str, BibEntry]):
         # A connection is never used across fork (formatting workers open their own).
         if self._conn is None or self._pid != os.getpid():
             self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._conn.execute(_SMALL_PAGE_CACHE)
             self._pid = os.getpid()
         return self._conn
 
@@ -260,6 +266,7 @@ class _Shard:
                     self.path.parent.mkdir(parents=True, exist_ok=True)
                     conn = sqlite3.connect(self.path, timeout=5, check_same_thread=False)
                     conn.execute(_TEXTS_TABLE)
+                    conn.execute(_SMALL_PAGE_CACHE)
                     self._conn, self._pid = conn, os.getpid()
                     break
                 except sqlite3.DatabaseError:  # damaged or foreign: started again

@@ -215,3 +215,20 @@ def test_a_warm_page_asks_the_store_no_text_one_by_one(tmp_path, monkeypatch):
         monkeypatch.undo()
         assert shown[0] == shown[1] and "scholar-bibtex" in shown[1][0] and "scholar-links" in shown[1][0]
     assert one_by_one == []
+
+
+def test_cache_files_are_read_with_a_small_page_cache(tmp_path):
+    """Each file is read once through: SQLite's default page cache (2 MB a connection) only held memory
+    on a large site; the operating system keeps the file's pages anyway."""
+    store = Store(tmp_path)
+    store.texts("style", "en").put("d|c", "x")
+    parsed = ParsedBib.of(parse_bib_text(BIB, "a.bib"))
+    store.store_bib("digest", "a.bib", parsed)
+    store.finish_build()
+    later = Store(tmp_path)
+    assert later.texts("style", "en").get("d|c") == "x"
+    shard = later._shard("style", "en")
+    entries = later.parsed_bib("digest", "a.bib").file.entries
+    assert "k1" in entries
+    for conn in (shard.db(), entries._db()):
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] == -256
