@@ -23,6 +23,7 @@ log = logging.getLogger("mkdocs.plugins.mkdocs_scholar.prefetch")  # shown by `m
 
 _CITE_RE = re.compile(r"\{%-?\s*cite\s+([^%]*?)\s*-?%\}")
 _CITED_LIST_RE = re.compile(r"\{%-?\s*bibliography\s[^%]*--cited")
+_CHUNK = 2000  # cache keys asked about at once
 
 
 def plain_cites(text: str) -> list[str]:
@@ -47,6 +48,14 @@ def prefetch(library: Library, settings: ScholarSettings, pages: Iterable[str]) 
     texts = library.texts(proc)
     source = _LazySource()
     jobs: dict[str, tuple[str, tuple[str, ...], bool]] = {}  # cache key -> (key, page's order, entry?)
+    todo: dict[str, tuple[str, tuple[str, ...], bool]] = {}  # those the store does not have
+
+    def keep_missing() -> None:
+        # About 200 pages at a time: a warm build never holds every page's cache keys at once.
+        for ckey in texts.missing(jobs):
+            todo.setdefault(ckey, jobs[ckey])
+        jobs.clear()
+
     for text in pages:
         order: list[str] = []  # the page's resolvable keys, lower-cased, in first-cite order
         for key in plain_cites(text):
@@ -63,13 +72,17 @@ def prefetch(library: Library, settings: ScholarSettings, pages: Iterable[str]) 
                 wanted.append((_entry_cache_key(loaded.digest(key), number, True, ""), True))
             for ckey, entry in wanted:
                 jobs.setdefault(ckey, (key, tuple(order), entry))
-    todo = [(ckey, jobs[ckey]) for ckey in texts.missing(jobs)]
+        if len(jobs) >= _CHUNK:
+            keep_missing()
+    keep_missing()
     if len(todo) < pool.PARALLEL_MIN:
         return 0  # the pages format them as they come
     numbered: dict[tuple[str, ...], object] = {}
 
+    work = list(todo.items())
+
     def format_one(i: int) -> str:
-        key, order, entry = todo[i][1]
+        key, order, entry = work[i][1]
         bib = numbered.get(order)
         if bib is None:
             bib = numbered[order] = proc.new_bibliography(source, list(order))
@@ -78,7 +91,7 @@ def prefetch(library: Library, settings: ScholarSettings, pages: Iterable[str]) 
             return proc.bibliography_entry(bib, item, label=True)
         return proc.citation_parts(bib, [item])[0]
 
-    for (ckey, _), text in zip(todo, pool.format_all(len(todo), format_one), strict=True):
+    for (ckey, _), text in zip(work, pool.format_all(len(work), format_one), strict=True):
         texts.put(ckey, text)
     log.debug(f"formatted {len(todo)} citations and entries ahead of the pages")
     return len(todo)

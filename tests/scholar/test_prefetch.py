@@ -54,3 +54,29 @@ def test_pages_read_what_was_formatted_ahead_and_show_the_same(tmp_path, style):
     assert len(cites) == 4 and all("AHEAD[" in c for c in cites[:3]) and "AHEAD[" not in cites[3], cites
     entries = [li.get_text() for li in page.select("ol.bibliography li")]
     assert len(entries) == 3 and all("AHEAD[" in e for e in entries), entries
+
+
+def test_pages_are_checked_against_the_store_a_chunk_at_a_time(tmp_path, monkeypatch):
+    """The store is asked which texts it lacks every few hundred pages, so a warm build never holds all
+    of a large site's cache keys at once. A key asked about in two chunks is formatted once, and the
+    result is what one check of all pages made."""
+    from mkdocs_scholar.scholar import prefetch
+    from mkdocs_scholar.scholar.cache import Texts
+
+    (tmp_path / "_bibliography").mkdir()
+    (tmp_path / "_bibliography" / "references.bib").write_text(generated_bib(310), encoding="utf-8")
+    whole = build_state(tmp_path, "ieee")
+    made = whole.prefetch(PAGES + PAGES)
+    asked: list[int] = []
+    real_missing = Texts.missing
+
+    def missing(self, keys):
+        asked.append(len(keys))
+        return real_missing(self, keys)
+
+    monkeypatch.setattr(prefetch, "_CHUNK", 25)
+    monkeypatch.setattr(Texts, "missing", missing)
+    chunked = build_state(tmp_path, "ieee")
+    assert chunked.prefetch(PAGES + PAGES) == made >= pool.PARALLEL_MIN
+    assert len(asked) > 10 and max(asked) < 40, asked
+    assert render_all(chunked) == render_all(whole)
