@@ -194,9 +194,13 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         _report(result.problems, src)
         _report(self.build.take_problems())
         if src == self.config.site_bibliography:
-            self._site_page = page
+            self._site_page = page  # its .bib file is written after the build: on_env adds to it
             return result.markdown.rstrip("\n") + f"\n\n{MARKER}\n"
         self._site_citations.record(src, page.url, result.citations)
+        if self.build.reader is not None:
+            # The page's .bib file now: the build does not hold every page's BibTeX to its end.
+            for message in self.build.reader.write_bibtex_files(Path(config.site_dir), [page.url]):
+                log.warning(message)
         return result.markdown
 
     # Excerpts are rendered into index pages by Material's blog: fix their citation links at the end.

@@ -123,11 +123,18 @@ class Reader:
         name = url.strip("/") or "index"
         return replace(self, page_file=f"{BIBTEX_DIR}/{name}.bib")
 
-    def write_bibtex_files(self, site_dir: Path) -> list[str]:
-        """Write each page's .bib file into the built site (``bibtex_files``); what could not be written."""
+    def write_bibtex_files(self, site_dir: Path, urls: Iterable[str] | None = None) -> list[str]:
+        """Write each page's .bib file into the built site (``bibtex_files``), or only the files of the
+        pages at ``urls`` (a page just rendered: its file is then let go); what could not be written."""
         failed = []
         made: set[str] = set()
-        for path, texts in (self.bibtex_files or {}).items():
+        files = self.bibtex_files or {}
+        if urls is None:
+            chosen = list(files.items())
+        else:
+            names = [self.for_page(url).page_file for url in urls]
+            chosen = [(name, files.pop(name)) for name in names if name in files]
+        for path, texts in chosen:
             # Named from page URLs, not by a page's text: kept inside the site by their spelling alone
             # (resolving each path cost more than writing the file).
             rel = posixpath.normpath(path)

@@ -345,3 +345,20 @@ def test_a_whole_post_on_the_index_points_its_previews_and_bibtex_at_its_own_ent
     for link in links:  # relative to the index page, not to the post
         assert target_of(excerpted, page, link["href"]).is_file(), link["href"]
         assert link["data-scholar-key"] in bibtex_of(excerpted, page, article, link["data-scholar-key"])
+
+
+def test_pages_bibtex_files_are_written_as_the_pages_render(tmp_path):
+    """In this process, through MkDocs' own API: when the build ends the plugin holds no post's BibTeX
+    any more (each post's file was written right after the post rendered); the site-wide bibliography's
+    file, which grows until on_env, is written at the end. Every file is there."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = copy_site(READER, tmp_path / "site-src")
+    config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp_path / "out"))
+    build(config)
+    held = config.plugins["scholar"].build.reader.bibtex_files
+    assert list(held) == ["assets/mkdocs_scholar/bibtex/bibliography.bib"], list(held)
+    written = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.bib"))
+    assert "assets/mkdocs_scholar/bibtex/bibliography.bib" in written
+    assert len([w for w in written if w.startswith("assets/mkdocs_scholar/bibtex/blog/")]) == 2, written

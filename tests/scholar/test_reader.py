@@ -196,3 +196,22 @@ def test_a_bibtex_file_named_outside_the_site_is_not_written(tmp_path):
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.bib")) == [
         f"site/{BIBTEX_DIR}/ok/page.bib"
     ]
+
+
+def test_a_pages_bibtex_file_is_written_alone_and_let_go(tmp_path):
+    """The plugin writes a page's .bib file as soon as the page is rendered: the build does not hold every
+    page's BibTeX until it ends (5.7 MB on the large bench site). Other pages' files wait their turn."""
+    from mkdocs_scholar.scholar.reader import BIBTEX_DIR, Reader, ReaderOptions
+
+    files: dict = {}
+    reader = Reader(ReaderOptions(), bibtex_files=files)
+    for url, key in (("blog/one/", "a"), ("blog/two/", "b")):
+        reader.for_page(url).entry_extras(
+            key, {}, key, repository="", delimiter=".", site_root="../../", bibtex=f"@misc{{{key},\n}}"
+        )
+    assert reader.write_bibtex_files(tmp_path, ["blog/one/"]) == []
+    assert (tmp_path / BIBTEX_DIR / "blog" / "one.bib").read_text(encoding="utf-8") == "@misc{a,\n}\n"
+    assert list(files) == [f"{BIBTEX_DIR}/blog/two.bib"]  # written: no longer held
+    assert not (tmp_path / BIBTEX_DIR / "blog" / "two.bib").exists()
+    assert reader.write_bibtex_files(tmp_path) == []  # the end of the build: the rest
+    assert (tmp_path / BIBTEX_DIR / "blog" / "two.bib").read_text(encoding="utf-8") == "@misc{b,\n}\n"
