@@ -245,6 +245,9 @@ class _Shard:
 
     def __init__(self, path: Path | None) -> None:
         self.entries: dict[str, list[Any]] = {}
+        # The entries (digests: keys start with one) some text of which is in ``entries``: a page reads
+        # ahead from the file only for the others (serve's rebuilds find theirs here).
+        self.in_memory: set[str] = set()
         self.path = path
         self.dirty: set[str] = set()  # made in this process, not yet on disk
         self.stale: dict[str, None] = {}  # read from disk with an old generation: to mark used
@@ -449,6 +452,7 @@ class Store:
             if len(shard.entries) > MAX_SHARD_ENTRIES:
                 newest = sorted(shard.entries.items(), key=lambda kv: kv[1][1], reverse=True)
                 shard.entries = dict(newest[:MAX_SHARD_ENTRIES])
+            shard.in_memory = {key.split("|", 1)[0] for key in shard.entries}
             if not shard.entries:
                 del self._shards[name]
         for name in [n for n in self._bibs if n not in self._bibs_used]:
@@ -491,7 +495,8 @@ class Texts:
     def preload(self, digests: Iterable[str]) -> None:
         """Read every stored text of these entries (cache keys start with the entry's digest) in one go:
         what a page is about to ask for, one by one. Kept by this object only: a page's."""
-        wanted = [d for d in dict.fromkeys(digests) if d not in self._read_for]
+        memory = self._shard.in_memory
+        wanted = [d for d in dict.fromkeys(digests) if d not in self._read_for and d not in memory]
         if wanted:
             self._read.update(self._shard.read_prefixes(wanted))
             self._read_for.update(wanted)
@@ -521,6 +526,7 @@ class Texts:
         # [text, generation last used, generation the file last heard of it]
         self._shard.entries[key] = [text, self._store.generation, self._store.generation]
         self._shard.dirty.add(key)
+        self._shard.in_memory.add(key.split("|", 1)[0])
 
     def made(self, key: str | None, make: Callable[[], str]) -> str:
         """The text stored under ``key``, or ``make()``'s, stored under it (not stored without a key)."""

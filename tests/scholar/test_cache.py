@@ -232,3 +232,22 @@ def test_cache_files_are_read_with_a_small_page_cache(tmp_path):
     assert "k1" in entries
     for conn in (shard.db(), entries._db()):
         assert conn.execute("PRAGMA cache_size").fetchone()[0] == -256
+
+
+def test_a_serve_rebuild_reads_nothing_ahead_for_entries_it_holds(tmp_path):
+    """``serve`` keeps the texts it made: a page whose entries are in memory asks the file nothing, and
+    an entry only on disk is still read ahead."""
+    first = Store(tmp_path)
+    first.texts("style", "en").put("disk|c", "from disk")
+    first.finish_build()
+    store = Store(tmp_path)
+    store.texts("style", "en").put("mem|c", "made here")
+    store.finish_build()  # the next rebuild, same process
+    shard = store._shard("style", "en")
+    asked: list[list[str]] = []
+    real = shard.read_prefixes
+    shard.read_prefixes = lambda prefixes: asked.append(prefixes) or real(prefixes)
+    page = store.texts("style", "en")
+    page.preload(["mem", "disk"])
+    assert asked == [["disk"]]
+    assert page.get("mem|c") == "made here" and page.get("disk|c") == "from disk"
