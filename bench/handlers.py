@@ -1,0 +1,76 @@
+"""Where one build of a site spends its time: each plugin's event handlers, Markdown's conversions and the
+theme's templates, timed in one process.
+
+    python bench/handlers.py bench/work/200x5x2000-apa/scholar     # after python bench/run.py
+    python bench/handlers.py bench/work/200x5x2000-apa/output
+    python bench/handlers.py bench/work/200x5x2000-apa/baseline
+
+The site is built ``--builds`` times (default 2) and the last build is reported, so imports are not counted.
+``markdown`` and ``templates`` include the work they do inside the handlers (Material's blog renders each
+post's excerpt in its on_page_context), so the lines overlap and do not add up to the whole build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import functools
+import logging
+import os
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("site", type=Path, help="the folder of mkdocs.yml")
+    ap.add_argument("--builds", type=int, default=2)
+    args = ap.parse_args()
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+    import jinja2
+    import markdown
+    import mkdocs.plugins
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    spent: dict[str, float] = collections.defaultdict(float)
+
+    def timed(label: str, fn):  # noqa: ANN001, ANN202
+        @functools.wraps(fn)  # keeps the handler's attributes: MkDocs reads an event's priority from them
+        def run(*a, **kw):  # noqa: ANN002, ANN003, ANN202
+            start = time.perf_counter()
+            try:
+                return fn(*a, **kw)
+            finally:
+                spent[label] += time.perf_counter() - start
+
+        return run
+
+    register = mkdocs.plugins.PluginCollection._register_event
+
+    def register_timed(self, event_name, method, plugin_name=None):  # noqa: ANN001, ANN202
+        return register(self, event_name, timed(f"{plugin_name} on_{event_name}", method), plugin_name)
+
+    mkdocs.plugins.PluginCollection._register_event = register_timed
+    markdown.Markdown.convert = timed("markdown (every conversion)", markdown.Markdown.convert)
+    jinja2.Template.render = timed("templates (every render)", jinja2.Template.render)
+
+    root = args.site.resolve()
+    os.chdir(root)
+    for _ in range(args.builds):
+        spent.clear()
+        start = time.perf_counter()
+        config = load_config(config_file=str(root / "mkdocs.yml"))
+        build(config)
+        config.plugins.on_shutdown()
+        whole = time.perf_counter() - start
+    print(f"{whole:7.3f} s  whole build ({root.name})")
+    for label, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
+        if seconds >= 0.005:
+            print(f"{seconds:7.3f} s  {label}")
+
+
+if __name__ == "__main__":
+    main()
