@@ -293,7 +293,7 @@ class CitationState:
         details_enabled: bool = False,
         docs_dir: Path | None = None,
         reader: Reader | None = None,
-        wrap_html: Callable[..., str] | None = None,
+        wrap_html: Callable[[str], str] | None = None,
     ) -> None:
         self.library = library
         self.settings = settings
@@ -318,8 +318,7 @@ class CitationState:
         self.reader = reader
         self.cite_ids: dict[str, list[str]] = {}  # entry anchor -> ids of the citation links to it
         self._first_cite: dict[str, str] = {}  # key -> id of its first citation link
-        # Marks a bibliography's or a citation's HTML (``inline=True``) for the Markdown step to keep as it
-        # is, unparsed (rawhtml.wrap).
+        # Marks a bibliography's HTML for the Markdown step to keep as it is, unparsed (rawhtml.py).
         self.wrap_html = wrap_html
 
     # -- lookups --------------------------------------------------------------------------------
@@ -622,8 +621,6 @@ class CitationState:
         for index, request in enumerate(self._requests):
             if isinstance(request, _Cite):
                 rendered[index] = context.cite(request)
-                if self.wrap_html is not None:
-                    rendered[index] = self.wrap_html(rendered[index], inline=True)
             elif isinstance(request, _Literal):
                 rendered[index] = request.html
 
