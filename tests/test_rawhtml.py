@@ -74,3 +74,32 @@ def test_code_shows_the_characters_the_engine_wrote_as_references():
     assert rawhtml.widen(narrowed) == made
     html = convert(f"```html\n{rawhtml.wrap(narrow(LIST.replace('more', '3–17')))}\n```\n")
     assert "3–17" in html and "&amp;#8211;" not in html
+
+
+def test_a_citation_in_an_image_description_or_link_title_stays_an_attribute(tmp_path):
+    """Citations go through Markdown's inline parsing (only bibliographies are stashed): in an image's
+    alt text or a link's title, Markdown escapes the citation's HTML into the attribute. A stashed
+    citation was put back as raw HTML there, and the image lost its ``src``."""
+    from bs4 import BeautifulSoup
+
+    from mkdocs_scholar.render import BuildState, PageInput, SiteFacts, render_page
+    from mkdocs_scholar.scholar.cache import Store
+    from mkdocs_scholar.scholar.settings import ScholarSettings
+
+    (tmp_path / "_bibliography").mkdir()
+    (tmp_path / "_bibliography" / "references.bib").write_text(
+        "@book{doe2020, author = {Doe, Jane}, title = {Sorting}, year = {2020}}\n", encoding="utf-8"
+    )
+    settings, _ = ScholarSettings.from_mapping({})
+    build = BuildState(SiteFacts(root=tmp_path), settings, store=Store(None), stash_html=True)
+    text = (
+        "![Figure from {% cite doe2020 %}](fig.png)\n\n"
+        '[a link](https://example.org "after {% cite doe2020 %}")\n\n{% bibliography --cited %}\n'
+    )
+    page = render_page(text, PageInput("p.md", "p/"), build).markdown
+    soup = BeautifulSoup(convert(page), "html.parser")
+    img = soup.find("img")
+    assert img["src"] == "fig.png" and "Doe, 2020" in img["alt"], soup
+    link = soup.find("a", href="https://example.org")
+    assert "Doe, 2020" in link["title"] and link.get_text() == "a link", soup
+    assert soup.select("ol.bibliography li") and "scholar-html" not in str(soup)
