@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,7 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         self._redirects: list[permalinks.Redirect] = []
         self._site_citations = SiteCitations()
         self._site_page: Page | None = None
+        self._shared_bib_files: set[str] = set()  # .bib file names two pages' URLs map to
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -145,6 +147,14 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         if not self.config.enabled or self.build is None:
             return
         self.build.links = {f.src_uri: f.url for f in files if f.url is not None}
+        if self.build.reader is not None:
+            # `index.md` and `index/index.md` both name bibtex/index.bib: such a file is written once, after
+            # the build, with both pages' entries numbered in one list (as every file was before).
+            names = Counter(
+                self.build.reader.for_page("" if f.url in (".", "./") else f.url).page_file  # as Page.url
+                for f in files.documentation_pages()
+            )
+            self._shared_bib_files = {name for name, count in names.items() if count > 1 and name}
         records = [
             dataclasses.replace(self._records[f.src_uri], url=f.url)
             for f in files.documentation_pages()
@@ -197,9 +207,10 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             self._site_page = page  # its .bib file is written after the build: on_env adds to it
             return result.markdown.rstrip("\n") + f"\n\n{MARKER}\n"
         self._site_citations.record(src, page.url, result.citations)
-        if self.build.reader is not None:
+        reader = self.build.reader
+        if reader is not None and reader.for_page(page.url).page_file not in self._shared_bib_files:
             # The page's .bib file now: the build does not hold every page's BibTeX to its end.
-            for message in self.build.reader.write_bibtex_files(Path(config.site_dir), [page.url]):
+            for message in reader.write_bibtex_files(Path(config.site_dir), [page.url]):
                 log.warning(message)
         return result.markdown
 

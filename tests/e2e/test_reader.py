@@ -362,3 +362,19 @@ def test_pages_bibtex_files_are_written_as_the_pages_render(tmp_path):
     written = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.bib"))
     assert "assets/mkdocs_scholar/bibtex/bibliography.bib" in written
     assert len([w for w in written if w.startswith("assets/mkdocs_scholar/bibtex/blog/")]) == 2, written
+
+
+def test_two_pages_that_name_one_bibtex_file_share_it(tmp_path):
+    """``index.md`` (URL ``/``) and ``index/index.md`` (URL ``/index/``) both name bibtex/index.bib. The
+    file is written once, after the build, with both pages' entries, and each BibTeX link leads to its
+    own entry (pages written as they render would overwrite each other's file)."""
+    root = copy_site(READER, tmp_path / "site-src")
+    for path, key in (("index.md", "roe2019"), ("index/index.md", "moe2017")):
+        (root / "docs" / path).parent.mkdir(parents=True, exist_ok=True)
+        text = f"# Page\n\n{{% cite {key} %}}\n\n{{% bibliography --cited %}}\n"
+        (root / "docs" / path).write_text(text, "utf-8")
+    build = run_mkdocs(root)
+    assert build.returncode == 0, build.log
+    for page, key in ((build.site / "index.html", "roe2019"), (build.site / "index/index.html", "moe2017")):
+        first_line = bibtex_of(build, page, build.soup(page), key).splitlines()[0]
+        assert first_line.endswith(f"{{{key},"), (key, first_line)
