@@ -6,19 +6,32 @@ of it, once for the page and again for each blog index, archive and category pag
 the build. ``wrap`` marks the HTML the citation engine made; ``RawHtmlExtension`` hands each marked piece
 to Markdown's own stash of raw HTML before the parser runs, so the page gets the same HTML untouched.
 Without the extension the marks are HTML comments, and the HTML is parsed as before.
+
+A citation is marked as an inline piece (``wrap(html, inline=True)``): Markdown's inline patterns then no
+longer read its link and text on the page and on every index page, and Markdown stops keeping a copy of
+each of its tags for the whole build. Where it stands decides what it becomes, and only the finished HTML
+says where that is: ``InlinePiecePostprocessor`` puts the citation's text in an attribute (an image's alt
+text, a link title), its HTML shown as text in code (inline or indented; in a fence it is never stashed),
+and the citation itself everywhere else.
 """
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 
-from markdown import Markdown
+from markdown import Markdown, util
 from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 OPEN = "<!--scholar-html-->"
 CLOSE = "<!--/scholar-html-->"
-_MARKED_RE = re.compile(re.escape(OPEN) + "(.*?)" + re.escape(CLOSE), re.S)
+OPEN_INLINE = "<!--scholar-inline-->"
+CLOSE_INLINE = "<!--/scholar-inline-->"
+_MARKED_RE = re.compile(r"<!--scholar-(html|inline)-->(.*?)<!--/scholar-\1-->", re.S)
+_PLACEHOLDER_RE = re.compile(re.escape(util.HTML_PLACEHOLDER).replace("%s", r"(\d+)"))
+_TAG_RE = re.compile(r"<[^>]*>")
 # A fence line, in a blockquote too; a backtick fence's info string has no backtick (CommonMark), so a line
 # that starts with inline code (```x```) is no fence.
 _FENCE_RE = re.compile(r"^[ \t>]*(`{3,}(?=[^`\n]*$)|~{3,})(.*)$", re.M)
@@ -27,8 +40,9 @@ _FENCE_RE = re.compile(r"^[ \t>]*(`{3,}(?=[^`\n]*$)|~{3,})(.*)$", re.M)
 PRIORITY = 27
 
 
-def wrap(html: str) -> str:
-    return f"{OPEN}{html}{CLOSE}"
+def wrap(html: str, *, inline: bool = False) -> str:
+    """Mark ``html`` for the stash: a block (a bibliography's list) or an inline piece (a citation)."""
+    return f"{OPEN_INLINE}{html}{CLOSE_INLINE}" if inline else f"{OPEN}{html}{CLOSE}"
 
 
 _CHARREF_RE = re.compile(r"&#(\d{3,7});")
@@ -67,23 +81,28 @@ class RawHtmlPreprocessor(Preprocessor):
         # excerpt with one Markdown per post, once for each index, archive and category page showing it,
         # and keeps its stash (never reset) for the whole build. A page's own Markdown ends with the page.
         self.seen: dict[str, str] = {}
+        self.inline: set[int] = set()  # the stash's numbers of inline pieces (InlinePiecePostprocessor)
 
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
-        if OPEN not in text:
+        if "<!--scholar-" not in text:
             return lines
         fenced = _fenced_spans(text) if "``" in text or "~~" in text else []
 
         def stash(m: re.Match[str]) -> str:
+            inline, piece = m.group(1) == "inline", m.group(2)
             indent = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
             if any(a <= m.start() < b for a, b in fenced) or (
-                not indent.strip() and len(indent.expandtabs(4)) >= 4
+                not inline and not indent.strip() and len(indent.expandtabs(4)) >= 4
             ):
                 # In fenced code, or indented as far as an indented code block (or a list item's
                 # paragraph): left to Markdown, which knows which of the two it is. Code shows the
                 # characters the engine wrote as references (engine.narrow) as themselves.
-                return widen(m.group(1))
-            placeholder = self.md.htmlStash.store(self.seen.setdefault(m.group(1), m.group(1)))
+                return widen(piece)
+            placeholder = self.md.htmlStash.store(self.seen.setdefault(piece, piece))
+            if inline:  # where it stands: decided in the finished HTML
+                self.inline.add(self.md.htmlStash.html_counter - 1)
+                return placeholder
             if indent.strip():  # inside a line of text: inline, as Markdown reads HTML there
                 return placeholder
             # At the start of a line: a block of its own, as Markdown sets a raw HTML block apart from
@@ -93,9 +112,40 @@ class RawHtmlPreprocessor(Preprocessor):
         return _MARKED_RE.sub(stash, text).split("\n")
 
 
+class InlinePiecePostprocessor(Postprocessor):
+    """Before Markdown puts its stash back (RawHtmlPostprocessor, 30): an inline piece that ended up in a
+    tag (an alt text, a title) becomes its text, one in code its HTML as text, as Markdown shows HTML
+    written there; anywhere else it stays a placeholder, and the piece itself goes in."""
+
+    def __init__(self, md: Markdown, pre: RawHtmlPreprocessor) -> None:
+        super().__init__(md)
+        self.pre = pre
+
+    def run(self, text: str) -> str:
+        if not self.pre.inline or util.STX not in text:
+            return text
+
+        def place(m: re.Match[str]) -> str:
+            number = int(m.group(1))
+            if number not in self.pre.inline:
+                return m.group(0)
+            piece = self.md.htmlStash.rawHtmlBlocks[number]
+            assert isinstance(piece, str)
+            at = m.start()
+            if text.rfind("<", 0, at) > text.rfind(">", 0, at):  # in a tag: an attribute's value
+                return _TAG_RE.sub("", piece).replace('"', "&quot;")
+            if text.rfind("<code", 0, at) > text.rfind("</code>", 0, at):
+                return html_lib.escape(widen(piece), quote=False)
+            return m.group(0)
+
+        return _PLACEHOLDER_RE.sub(place, text)
+
+
 class RawHtmlExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
-        md.preprocessors.register(RawHtmlPreprocessor(md), "mkdocs_scholar_html", PRIORITY)
+        pre = RawHtmlPreprocessor(md)
+        md.preprocessors.register(pre, "mkdocs_scholar_html", PRIORITY)
+        md.postprocessors.register(InlinePiecePostprocessor(md, pre), "mkdocs_scholar_inline", 35)
 
 
 def makeExtension(**kwargs: object) -> RawHtmlExtension:  # noqa: N802 - Python-Markdown's name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import markdown
+import pytest
 
 from mkdocs_scholar import rawhtml
 
@@ -103,3 +104,62 @@ def test_a_citation_in_an_image_description_or_link_title_stays_an_attribute(tmp
     link = soup.find("a", href="https://example.org")
     assert "Doe, 2020" in link["title"] and link.get_text() == "a link", soup
     assert soup.select("ol.bibliography li") and "scholar-html" not in str(soup)
+
+
+CITE = '<a class="citation" href="#k" id="cite-k-1">(&#268;apek &amp; Li, 1921)</a>'
+SAME_AS_BARE = {
+    "paragraph": "See {C} here.",
+    "alone": "{C}",
+    "line start": "{C} showed it.",
+    "emphasis": "*see {C}*",
+    "heading": "## On {C} results\n\n[TOC]",
+    "table": "| a | b |\n|---|---|\n| {C} | x |",
+    "list paragraph": "- item\n\n    continued {C}",
+    "quote": "> a {C}\n>\n> b",
+}
+
+
+@pytest.mark.parametrize("name", SAME_AS_BARE)
+def test_a_marked_citation_gives_the_html_the_bare_one_gives(name):
+    """Stashed, a citation is no longer read by Markdown's inline patterns; the page is the same."""
+    text = SAME_AS_BARE[name]
+    extensions = ["toc", "tables", "fenced_code"]
+    bare = markdown.Markdown(extensions=extensions).convert(text.replace("{C}", CITE))
+    marked = markdown.Markdown(extensions=[*extensions, rawhtml.RawHtmlExtension()])
+    assert marked.convert(text.replace("{C}", rawhtml.wrap(CITE, inline=True))) == bare
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "![Figure from {C}](fig.png)",
+        '[x](https://example.org "after {C}")',
+        '[x][r]\n\n[r]: https://example.org "after {C}"',
+    ],
+)
+def test_a_citation_in_an_attribute_becomes_its_text(text):
+    """An image's alt text or a link's title holds the citation's text (Markdown gave the escaped HTML
+    source; a stash placeholder put back there would have been raw HTML inside the attribute)."""
+    html = convert(text.replace("{C}", rawhtml.wrap(CITE, inline=True)))
+    assert "(&#268;apek &amp; Li, 1921)" in html and "<a class" not in html and "\x02" not in html, html
+    assert html.count("<") == html.count(">")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Text `a {C}` after.",
+        "# Notes on `tick\nText `{C}`",  # a backtick left open in a heading opens nothing below it
+        "- item `tick\n- `{C}`",
+        "> a `x\n>\n> b `{C}`",
+        ">     code {C}",  # indented code in a quote
+        "Code:\n\n    x = 1 {C}",
+        "```\n{C}\n```",
+    ],
+)
+def test_a_citation_in_code_shows_its_html_as_text(text):
+    """As Markdown and Jekyll show HTML written in code, with the characters themselves (not the
+    ``&#268;`` the engine writes)."""
+    html = convert(text.replace("{C}", rawhtml.wrap(CITE, inline=True)))
+    assert "<a class" not in html and "\x02" not in html and "scholar-inline" not in html, html
+    assert "&lt;a class=" in html and "Čapek" in html, html

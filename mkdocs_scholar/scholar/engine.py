@@ -293,7 +293,7 @@ class CitationState:
         details_enabled: bool = False,
         docs_dir: Path | None = None,
         reader: Reader | None = None,
-        wrap_html: Callable[[str], str] | None = None,
+        wrap_html: Callable[..., str] | None = None,
     ) -> None:
         self.library = library
         self.settings = settings
@@ -621,6 +621,8 @@ class CitationState:
         for index, request in enumerate(self._requests):
             if isinstance(request, _Cite):
                 rendered[index] = context.cite(request)
+                if self.wrap_html is not None:
+                    rendered[index] = self.wrap_html(rendered[index], inline=True)
             elif isinstance(request, _Literal):
                 rendered[index] = request.html
 
