@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from collections.abc import Callable
 
 from markdown import Markdown, util
 from markdown.extensions import Extension
@@ -81,7 +82,9 @@ class RawHtmlPreprocessor(Preprocessor):
         # excerpt with one Markdown per post, once for each index, archive and category page showing it,
         # and keeps its stash (never reset) for the whole build. A page's own Markdown ends with the page.
         self.seen: dict[str, str] = {}
-        self.inline: set[int] = set()  # the stash's numbers of inline pieces (InlinePiecePostprocessor)
+        # The stash's numbers of inline pieces, with the piece (InlinePiecePostprocessor checks it is still
+        # the one there: a Markdown reused after reset() numbers its stash from 0 again).
+        self.inline: dict[int, str] = {}
 
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
@@ -101,7 +104,7 @@ class RawHtmlPreprocessor(Preprocessor):
                 return widen(piece)
             placeholder = self.md.htmlStash.store(self.seen.setdefault(piece, piece))
             if inline:  # where it stands: decided in the finished HTML
-                self.inline.add(self.md.htmlStash.html_counter - 1)
+                self.inline[self.md.htmlStash.html_counter - 1] = self.seen[piece]
                 return placeholder
             if indent.strip():  # inside a line of text: inline, as Markdown reads HTML there
                 return placeholder
@@ -114,31 +117,76 @@ class RawHtmlPreprocessor(Preprocessor):
 
 class InlinePiecePostprocessor(Postprocessor):
     """Before Markdown puts its stash back (RawHtmlPostprocessor, 30): an inline piece that ended up in a
-    tag (an alt text, a title) becomes its text, one in code its HTML as text, as Markdown shows HTML
-    written there; anywhere else it stays a placeholder, and the piece itself goes in."""
+    tag (an alt text, a title) becomes its text, one in code (or a script: math) its HTML as text, as
+    Markdown shows HTML written there; anywhere else it stays a placeholder, and the piece itself goes in.
+    Extensions such as pymdownx.highlight and inlinehilite stash code they finish, with a placeholder of
+    ours inside: there, where their own placeholder stands counts too."""
 
     def __init__(self, md: Markdown, pre: RawHtmlPreprocessor) -> None:
         super().__init__(md)
         self.pre = pre
 
-    def run(self, text: str) -> str:
-        if not self.pre.inline or util.STX not in text:
-            return text
+    def _ours(self, number: int) -> str | None:
+        piece = self.pre.inline.get(number)
+        blocks = self.md.htmlStash.rawHtmlBlocks
+        return piece if piece is not None and number < len(blocks) and blocks[number] is piece else None
 
+    def run(self, text: str) -> str:
+        if not self.pre.inline:
+            return text
+        blocks = self.md.htmlStash.rawHtmlBlocks
+        holders = [
+            n for n, b in enumerate(blocks) if isinstance(b, str) and util.STX in b and self._ours(n) is None
+        ]
+        where: dict[int, str | None] = {}
+
+        def outside(number: int, seen: frozenset[int]) -> str | None:
+            """Where the placeholder of stashed block ``number`` stands: in the page, or in another block."""
+            if number not in where:
+                mark = util.HTML_PLACEHOLDER % number
+                found = None
+                at = text.find(mark)
+                if at != -1:
+                    found = _context(text, at)
+                else:
+                    for other in holders:
+                        at = blocks[other].find(mark) if other not in seen else -1
+                        if at != -1:
+                            found = _context(blocks[other], at) or outside(other, seen | {number})
+                            break
+                where[number] = found
+            return where[number]
+
+        for number in holders:
+            blocks[number] = self._place(blocks[number], lambda n=number: outside(n, frozenset({n})))
+        return self._place(text, lambda: None) if util.STX in text else text
+
+    def _place(self, text: str, outer: Callable[[], str | None]) -> str:
         def place(m: re.Match[str]) -> str:
-            number = int(m.group(1))
-            if number not in self.pre.inline:
+            piece = self._ours(int(m.group(1)))
+            if piece is None:
                 return m.group(0)
-            piece = self.md.htmlStash.rawHtmlBlocks[number]
-            assert isinstance(piece, str)
-            at = m.start()
-            if text.rfind("<", 0, at) > text.rfind(">", 0, at):  # in a tag: an attribute's value
+            context = _context(text, m.start()) or outer()
+            if context == "attribute":
                 return _TAG_RE.sub("", piece).replace('"', "&quot;")
-            if text.rfind("<code", 0, at) > text.rfind("</code>", 0, at):
+            if context == "text":
                 return html_lib.escape(widen(piece), quote=False)
             return m.group(0)
 
         return _PLACEHOLDER_RE.sub(place, text)
+
+
+_AS_TEXT = ("code", "script")
+
+
+def _context(text: str, at: int) -> str | None:
+    """What ``text`` makes of position ``at``: inside a tag (an attribute's value), inside code or a
+    script (shown as text), or neither (None)."""
+    if text.rfind("<", 0, at) > text.rfind(">", 0, at):
+        return "attribute"
+    if any(text.rfind(f"<{tag}", 0, at) > text.rfind(f"</{tag}>", 0, at) for tag in _AS_TEXT):
+        return "text"
+    return None
 
 
 class RawHtmlExtension(Extension):
