@@ -78,9 +78,9 @@ def test_code_shows_the_characters_the_engine_wrote_as_references():
 
 
 def test_a_citation_in_an_image_description_or_link_title_stays_an_attribute(tmp_path):
-    """Citations go through Markdown's inline parsing (only bibliographies are stashed): in an image's
-    alt text or a link's title, Markdown escapes the citation's HTML into the attribute. A stashed
-    citation was put back as raw HTML there, and the image lost its ``src``."""
+    """Through the whole engine: in an image's alt text or a link's title a citation becomes its text.
+    The first stash of citations (eea50a1) put it back as raw HTML there, and the image lost its
+    ``src``."""
     from bs4 import BeautifulSoup
 
     from mkdocs_scholar.render import BuildState, PageInput, SiteFacts, render_page
