@@ -43,7 +43,7 @@ from .liquid.site import PageRecord, site_index
 from .render import BuildState, PageInput, SiteFacts, render_page
 from .scholar.cache import Store
 from .scholar.errors import Problem, ScholarError
-from .scholar.reader import Reader, ReaderOptions, Repository
+from .scholar.reader import Reader, ReaderOptions, Repository, bibtex_file
 from .scholar.settings import ScholarSettings
 from .site_bibliography import DEFAULT_PAGE, MARKER, SiteCitations
 
@@ -151,10 +151,10 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             # `index.md` and `index/index.md` both name bibtex/index.bib: such a file is written once, after
             # the build, with both pages' entries numbered in one list (as every file was before).
             names = Counter(
-                self.build.reader.for_page("" if f.url in (".", "./") else f.url).page_file  # as Page.url
+                bibtex_file("" if f.url in (".", "./") else f.url)  # as Page.url has it
                 for f in files.documentation_pages()
             )
-            self._shared_bib_files = {name for name, count in names.items() if count > 1 and name}
+            self._shared_bib_files = {name for name, count in names.items() if count > 1}
         records = [
             dataclasses.replace(self._records[f.src_uri], url=f.url)
             for f in files.documentation_pages()
@@ -208,7 +208,7 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             return result.markdown.rstrip("\n") + f"\n\n{MARKER}\n"
         self._site_citations.record(src, page.url, result.citations)
         reader = self.build.reader
-        if reader is not None and reader.for_page(page.url).page_file not in self._shared_bib_files:
+        if reader is not None and bibtex_file(page.url) not in self._shared_bib_files:
             # The page's .bib file now: the build does not hold every page's BibTeX to its end.
             for message in reader.write_bibtex_files(Path(config.site_dir), [page.url]):
                 log.warning(message)

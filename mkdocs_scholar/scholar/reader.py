@@ -120,8 +120,7 @@ class Reader:
         """The reader for the page at ``url`` (site-relative): its entries' BibTeX goes to its own file."""
         if self.bibtex_files is None:
             return self
-        name = url.strip("/") or "index"
-        return replace(self, page_file=f"{BIBTEX_DIR}/{name}.bib")
+        return replace(self, page_file=bibtex_file(url))
 
     def write_bibtex_files(self, site_dir: Path, urls: Iterable[str] | None = None) -> list[str]:
         """Write each page's .bib file into the built site (``bibtex_files``), or only the files of the
@@ -132,7 +131,7 @@ class Reader:
         if urls is None:
             chosen = list(files.items())
         else:
-            names = [self.for_page(url).page_file for url in urls]
+            names = [bibtex_file(url) for url in urls]
             chosen = [(name, files.pop(name)) for name in names if name in files]
         for path, texts in chosen:
             # Named from page URLs, not by a page's text: kept inside the site by their spelling alone
@@ -216,6 +215,11 @@ class Reader:
         if "\ue102" not in text:
             return text
         return _SLOT_RE.sub(lambda m: backlinks_html(cite_ids.get(m.group(1), [])), text)
+
+
+def bibtex_file(url: str) -> str:
+    """The site path of the .bib file of the page at ``url`` (site-relative, ``""`` for the home page)."""
+    return f"{BIBTEX_DIR}/{url.strip('/') or 'index'}.bib"
 
 
 def _bibtex_block(bibtex: str) -> str:
