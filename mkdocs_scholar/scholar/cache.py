@@ -239,8 +239,9 @@ class _Shard:
     """Formatted texts for one (style, locale): cache key → [html, generation last used, generation last
     written to the file].
 
-    In memory: the texts this process made or read, for ``serve``'s next rebuild. On disk (with a folder)
-    an SQLite file, read text by text: a warm build does not hold the texts of pages already written.
+    In memory: the texts this process made, for ``serve``'s next rebuild. On disk (with a folder) an SQLite
+    file, read a page at a time (``Texts.preload``) or text by text: a warm build does not hold the texts
+    of pages already written.
     """
 
     def __init__(self, path: Path | None) -> None:
