@@ -31,7 +31,6 @@ CLOSE = "<!--/scholar-html-->"
 OPEN_INLINE = "<!--scholar-inline-->"
 CLOSE_INLINE = "<!--/scholar-inline-->"
 _MARKED_RE = re.compile(r"<!--scholar-(html|inline)-->(.*?)<!--/scholar-\1-->", re.S)
-_PLACEHOLDER_RE = re.compile(re.escape(util.HTML_PLACEHOLDER).replace("%s", r"(\d+)"))
 _TAG_RE = re.compile(r"<[^>]*>")
 # A fence line, in a blockquote too; a backtick fence's info string has no backtick (CommonMark), so a line
 # that starts with inline code (```x```) is no fence.
@@ -173,7 +172,7 @@ class InlinePiecePostprocessor(Postprocessor):
                 return html_lib.escape(widen(piece), quote=False)
             return m.group(0)
 
-        return _PLACEHOLDER_RE.sub(place, text)
+        return util.HTML_PLACEHOLDER_RE.sub(place, text)
 
 
 _AS_TEXT = ("code", "script")
