@@ -15,7 +15,6 @@ from importlib import resources
 
 from markdown import Markdown
 from markdown.extensions import Extension
-from pymdownx.arithmatex import ArithmatexExtension
 
 DEFAULT_MATHJAX_URL = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"
 LOADER_PATH = "assets/mkdocs_scholar/mathjax-loader.js"
@@ -31,6 +30,10 @@ class MathExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
         if self.wants_math():
+            # Imported here: pymdownx.util brings urllib.request and ssl (1.7 MB), which a site whose
+            # pages ask for no math never needs.
+            from pymdownx.arithmatex import ArithmatexExtension
+
             ArithmatexExtension(generic=True).extendMarkdown(md)
 
 
