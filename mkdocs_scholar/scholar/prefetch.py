@@ -91,6 +91,7 @@ def prefetch(library: Library, settings: ScholarSettings, pages: Iterable[str]) 
             return proc.bibliography_entry(bib, item, label=True)
         return proc.citation_parts(bib, [item])[0]
 
+    proc.parse()  # the style parsed once, here, not in each worker
     for (ckey, _), text in zip(work, pool.format_all(len(work), format_one), strict=True):
         texts.put(ckey, text)
     log.debug(f"formatted {len(todo)} citations and entries ahead of the pages")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -170,6 +171,42 @@ def test_an_edited_entry_is_formatted_again_and_the_others_come_from_the_cache(t
     texts = {li.find("span")["id"]: li.get_text() for li in page.select("ol.bibliography li")}
     assert "Compilers for Nobody" in texts["beta2019"] and "CACHED-" not in texts["beta2019"]
     assert "CACHED-" in texts["alpha2020"] and "CACHED-" in texts["gamma2021"]
+
+
+def _build_reporting_citeproc(root: Path) -> bool:
+    """Build the site in a fresh process; whether that process loaded citeproc-py or lxml."""
+    import subprocess
+    import sys
+
+    from tests.conftest import GENERATOR
+
+    code = (
+        "import atexit, runpy, sys\n"
+        "atexit.register(lambda: print('LOADED', 'citeproc' in sys.modules or 'lxml' in sys.modules))\n"
+        f"sys.argv = [{GENERATOR!r}, 'build', '--strict']\n"
+        f"runpy.run_module({GENERATOR!r}, run_name='__main__')\n"
+    )
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONWARNINGS="ignore")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return "LOADED True" in proc.stdout
+
+
+@pytest.mark.parametrize("style", ["apa", "ieee"])
+def test_a_warm_build_does_not_load_citeproc(tmp_path, style):
+    """Every text of a warm build comes from the cache, and the style is known by the facts the first
+    build stored beside its texts: citeproc-py and lxml are never imported (about 5.6 MB of memory). An
+    edited entry needs formatting, and they are loaded for it."""
+    root = make_site(tmp_path / "s", style)
+    assert _build_reporting_citeproc(root)
+    cold = content(BeautifulSoup((root / "site" / "index.html").read_text("utf-8"), "html.parser"))
+    assert not _build_reporting_citeproc(root)
+    warm = content(BeautifulSoup((root / "site" / "index.html").read_text("utf-8"), "html.parser"))
+    assert warm == cold and "Lovelace" in warm
+    bib = root / "_bibliography" / "references.bib"
+    bib.write_text(BIB.replace("Compilers for Everyone", "Compilers for Nobody"), encoding="utf-8")
+    assert _build_reporting_citeproc(root)
+    assert "Compilers for Nobody" in (root / "site" / "index.html").read_text("utf-8")
 
 
 def test_an_entry_that_inherits_from_an_edited_crossref_parent_is_formatted_again(tmp_path):

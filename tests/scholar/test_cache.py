@@ -214,7 +214,8 @@ def test_a_warm_page_asks_the_store_no_text_one_by_one(tmp_path, monkeypatch):
             build.library.finish()
         monkeypatch.undo()
         assert shown[0] == shown[1] and "scholar-bibtex" in shown[1][0] and "scholar-links" in shown[1][0]
-    assert one_by_one == []
+    # What is read alone is the style's facts, once per style and build, not per page.
+    assert one_by_one == [csl.FACTS_KEY, csl.FACTS_KEY]
 
 
 def test_cache_files_are_read_with_a_small_page_cache(tmp_path):
@@ -251,3 +252,35 @@ def test_a_serve_rebuild_reads_nothing_ahead_for_entries_it_holds(tmp_path):
     page.preload(["mem", "disk"])
     assert asked == [["disk"]]
     assert page.get("mem|c") == "made here" and page.get("disk|c") == "from disk"
+
+
+@pytest.mark.parametrize("style", ["apa", "ieee", "chicago-author-date", "nature", "vancouver-nlm"])
+def test_a_style_known_by_its_stored_facts_is_not_parsed(tmp_path, style):
+    """A build that finds the style's facts among its cached texts does not parse the style (no citeproc-py,
+    no lxml) and answers the engine's questions as the parsed style does; damaged facts are read again."""
+    ref = csl.resolve_style(style, root=tmp_path)
+    first = Store(tmp_path / "c")
+    parsed = csl.StyleProcessor(ref, "en", lambda digest: first.texts(digest, "en"))
+    first.finish_build()
+    later = Store(tmp_path / "c")
+    known = csl.StyleProcessor(ref, "en", lambda digest: later.texts(digest, "en"))
+    assert known._parsed is None
+    assert known.facts == parsed.parse().facts(parsed.uses_number)
+    assert (known.numeric, known.year_suffix, known.second_field_align) == (
+        parsed.numeric,
+        parsed.year_suffix,
+        parsed.second_field_align,
+    )
+    assert known.citation_affixes() == parsed.citation_affixes()
+    # What the styles' files say: ieee numbers its citations, in a column of their own in the list, and its
+    # citation layout has only a delimiter; apa tells works of one author and year apart by a letter.
+    if style == "ieee":
+        assert known.numeric and known.second_field_align and known.citation_affixes() == ("", ", ", "")
+    if style == "apa":
+        assert known.year_suffix and not known.numeric and known.citation_affixes()[0] == "("
+    later.texts(known.digest, "en").put(csl.FACTS_KEY, "not facts")
+    later.finish_build()
+    again = Store(tmp_path / "c")
+    damaged = csl.StyleProcessor(ref, "en", lambda digest: again.texts(digest, "en"))
+    assert damaged._parsed is not None and damaged.facts == known.facts
+    assert csl.StyleFacts.from_json(again.texts(known.digest, "en").get(csl.FACTS_KEY)) == known.facts
