@@ -689,6 +689,7 @@ class _FormatContext:
         self._failed_styles: set[str] = set()
         self._suffixes: dict[tuple[int, int], dict[str, str]] = {}  # year suffixes by (style, segment)
         self._procs: dict[int, csl.StyleProcessor | None] = {}
+        self._by_spec: dict[str | None, csl.StyleProcessor | None] = {}
         self._texts: dict[int, Texts] = {}  # by style processor: this page's reads of the store
 
     def prepare(self, requests: list[_Cite | _Bibliography | _Literal]) -> None:
@@ -743,6 +744,12 @@ class _FormatContext:
         self.state.report(problem)
 
     def processor(self, spec: str | None, request: _Cite | _Bibliography) -> csl.StyleProcessor | None:
+        """The processor of a tag's style (the page's when the tag names none or one that fails)."""
+        if spec not in self._by_spec:  # a page's tags mostly share one style: found once
+            self._by_spec[spec] = self._processor(spec, request)
+        return self._by_spec[spec]
+
+    def _processor(self, spec: str | None, request: _Cite | _Bibliography) -> csl.StyleProcessor | None:
         lib = self.state.library
         search = (lib.source_dir(self.settings),)
         try:
