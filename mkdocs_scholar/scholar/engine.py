@@ -123,6 +123,7 @@ class Library:
         self._by_path: dict[Path, LoadedBib] = {}
         self._styles: dict[tuple[Path, str], csl.StyleProcessor] = {}
         self._style_refs: dict[tuple[str, tuple[Path, ...]], csl.StyleRef] = {}
+        self._source_dirs: dict[str, Path] = {}
         self.watched: set[Path] = set()
         self._files: dict[tuple[str, str, tuple[str, ...]], list[Path]] = {}
         self._reported: set[str] = set()
@@ -135,8 +136,12 @@ class Library:
 
     # .bib files
     def source_dir(self, settings: ScholarSettings) -> Path:
-        # Jekyll reads `source: /_bibliography/` relative to the site, not the file system root.
-        return self.root / settings.source.strip().lstrip("/")
+        # Jekyll reads `source: /_bibliography/` relative to the site, not the file system root. Made once
+        # per spelling: it is part of the key every page's tags find their style by.
+        found = self._source_dirs.get(settings.source)
+        if found is None:
+            found = self._source_dirs[settings.source] = self.root / settings.source.strip().lstrip("/")
+        return found
 
     def default_files(self, settings: ScholarSettings) -> list[Path]:
         base = self.source_dir(settings)
@@ -1176,6 +1181,8 @@ def narrow(html_text: str) -> str:
     character. Python stores a whole string at the width of its widest character, and MkDocs and Material
     keep each page's Markdown and HTML (and each post's excerpt) for the whole build: one en dash from a
     reference would double them all."""
+    if html_text.isascii():  # most of it: no character to look at one by one
+        return html_text
     return _WIDE_RE.sub(lambda m: f"&#{ord(m.group())};", html_text)
 
 

@@ -112,6 +112,7 @@ class Reader:
     # it when opened, so pages stay small (the BibTeX was a third of a post's HTML and of the build's work).
     bibtex_files: dict[str, dict[str, int]] | None = None
     page_file: str | None = None  # this page's .bib file (see ``for_page``)
+    page_file_href: str = ""  # the same, quoted for a URL: once a page, not once an entry
 
     def for_site_page(self, cited_in: Mapping[str, Sequence[CitedIn]]) -> Reader:
         return replace(self, cited_in=cited_in)
@@ -120,7 +121,8 @@ class Reader:
         """The reader for the page at ``url`` (site-relative): its entries' BibTeX goes to its own file."""
         if self.bibtex_files is None:
             return self
-        return replace(self, page_file=bibtex_file(url))
+        page_file = bibtex_file(url)
+        return replace(self, page_file=page_file, page_file_href=quote(page_file))
 
     def write_bibtex_files(self, site_dir: Path, urls: Iterable[str] | None = None) -> list[str]:
         """Write each page's .bib file into the built site (``bibtex_files``), or only the files of the
@@ -203,7 +205,7 @@ class Reader:
         assert self.bibtex_files is not None and self.page_file is not None
         texts = self.bibtex_files.setdefault(self.page_file, {})
         number = texts.setdefault(text, len(texts) + 1)
-        href = html.escape(f"{site_root}{quote(self.page_file)}#{number}")
+        href = html.escape(f"{site_root}{self.page_file_href}#{number}")
         return (
             ' <details class="scholar-bibtex"><summary>BibTeX</summary>'
             f'<a class="scholar-bibtex-file" href="{href}" data-scholar-key="{markdown_proof(key)}">'
@@ -258,6 +260,7 @@ def _letters(n: int) -> str:
 
 # -- links ----------------------------------------------------------------------------------------
 _ARXIV_HOSTS = ("arxiv.org", "www.arxiv.org", "export.arxiv.org")
+_DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 
 
 def entry_links(
@@ -267,7 +270,7 @@ def entry_links(
     and repository files (``PDF`` first). Only http(s) URLs are linked; a DOI is linked through doi.org."""
     out: list[tuple[str, str]] = []
     doi = str(item.get("DOI") or "").strip()
-    if doi and re.match(r"^10\.\d{4,9}/\S+$", doi):
+    if doi and _DOI_RE.match(doi):
         out.append(("DOI", "https://doi.org/" + quote(doi, safe="/:;()[]._-~+")))
     url = str(item.get("URL") or "").strip()
     if url:
@@ -275,8 +278,7 @@ def entry_links(
         if parts.scheme in ("http", "https") and parts.netloc:
             label = "arXiv" if parts.hostname in _ARXIV_HOSTS else "URL"
             out.append((label, url))
-    order = sorted(files, key=lambda ext: (ext not in ("pdf", "ps"), ext))
-    for ext in order:
+    for ext in sorted(files, key=lambda ext: (ext not in ("pdf", "ps"), ext)) if files else ():
         label = ext.upper() if ext in ("pdf", "ps") else ext
         out.append((label, site_root + quote(files[ext])))
     seen: set[str] = set()
