@@ -20,6 +20,7 @@ time; a damaged or foreign file in it is ignored and rewritten.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -235,6 +236,17 @@ class DiskEntries(Mapping[str, BibEntry]):
 _TEXTS_TABLE = "CREATE TABLE IF NOT EXISTS texts (key TEXT PRIMARY KEY, text TEXT, gen INTEGER) WITHOUT ROWID"
 
 
+# Entries whose texts are read ahead of the pages that ask for them (about ten pages of five citations).
+_READ_AHEAD = 48
+
+
+@functools.lru_cache(maxsize=8)
+def _prefixes_query(count: int) -> str:
+    """The query for the texts of ``count`` entries (``_Shard.read_prefixes``): made once, not per page."""
+    where = " OR ".join(["(key > ? AND key < ?)"] * count)
+    return f"SELECT key, text, gen FROM texts WHERE {where}"
+
+
 class _Shard:
     """Formatted texts for one (style, locale): cache key → [html, generation last used, generation last
     written to the file].
@@ -255,6 +267,11 @@ class _Shard:
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
         self._absent = False
+        # Reading ahead (``Texts.plan``): the entries the pages will ask for, page after page, and the texts
+        # of the next few, read with a page's own in one query (a query costs more than its rows).
+        self.upcoming: list[str] = []
+        self.cursor = 0
+        self.ahead: dict[str, dict[str, tuple[str, int | None]]] = {}
 
     def db(self, *, write: bool = False) -> sqlite3.Connection | None:
         if self.path is None:
@@ -309,14 +326,42 @@ class _Shard:
         try:
             for i in range(0, len(prefixes), 200):
                 chunk = prefixes[i : i + 200]
-                where = " OR ".join(["(key > ? AND key < ?)"] * len(chunk))
                 bounds = [b for p in chunk for b in (f"{p}|", f"{p}}}")]  # "}" sorts right after "|"
-                for key, text, gen in conn.execute(f"SELECT key, text, gen FROM texts WHERE {where}", bounds):
+                for key, text, gen in conn.execute(_prefixes_query(len(chunk)), bounds):
                     if isinstance(text, str):
                         found[key] = (text, gen)
         except sqlite3.Error:
             self.path = None
             return {}
+        return found
+
+    def read_with_next(self, digests: list[str]) -> dict[str, tuple[str, int | None]]:
+        """``read_prefixes(digests)``, and with them the texts of the entries the next pages will ask for
+        (``upcoming``), kept in ``ahead`` until a page asks (at most ``_READ_AHEAD`` entries)."""
+        wanted = set(digests)
+        at = None
+        # Pages ask in the plan's order; one the plan does not know (a tag with options) is skipped.
+        for i in range(self.cursor, min(len(self.upcoming), self.cursor + 8 * _READ_AHEAD)):
+            if self.upcoming[i] in wanted:
+                at = i
+                break
+        if at is None:  # not where the plan says the pages are: no guess
+            return self.read_prefixes(digests)
+        self.cursor = at
+        old, self.ahead = self.ahead, {}
+        more: list[str] = []
+        for digest in self.upcoming[at : at + _READ_AHEAD]:
+            if digest in wanted or digest in self.in_memory or digest in self.ahead:
+                continue
+            if digest in old:
+                self.ahead[digest] = old[digest]
+            else:
+                self.ahead[digest] = {}
+                more.append(digest)
+        found = self.read_prefixes(digests + more)
+        if more:
+            for key in [k for k in found if k.split("|", 1)[0] not in wanted]:
+                self.ahead[key.split("|", 1)[0]][key] = found.pop(key)
         return found
 
     def stored(self, keys: list[str]) -> set[str]:
@@ -454,6 +499,7 @@ class Store:
                 newest = sorted(shard.entries.items(), key=lambda kv: kv[1][1], reverse=True)
                 shard.entries = dict(newest[:MAX_SHARD_ENTRIES])
             shard.in_memory = {key.split("|", 1)[0] for key in shard.entries}
+            shard.upcoming, shard.cursor, shard.ahead = [], 0, {}
             if not shard.entries:
                 del self._shards[name]
         for name in [n for n in self._bibs if n not in self._bibs_used]:
@@ -496,21 +542,37 @@ class Texts:
     def preload(self, digests: Iterable[str]) -> None:
         """Read every stored text of these entries (cache keys start with the entry's digest) in one go:
         what a page is about to ask for, one by one. Kept by this object only: a page's."""
-        memory = self._shard.in_memory
-        wanted = [d for d in dict.fromkeys(digests) if d not in self._read_for and d not in memory]
-        if wanted:
-            self._read.update(self._shard.read_prefixes(wanted))
-            self._read_for.update(wanted)
+        shard = self._shard
+        wanted = [d for d in dict.fromkeys(digests) if d not in self._read_for and d not in shard.in_memory]
+        if not wanted:
+            return
+        self._read_for.update(wanted)
+        unread = []
+        for digest in wanted:
+            rows = shard.ahead.pop(digest, None)
+            if rows is None:
+                unread.append(digest)
+            else:
+                self._read.update(rows)
+        if unread:
+            self._read.update(shard.read_with_next(unread) if shard.upcoming else shard.read_prefixes(unread))
+
+    def plan(self, pages: Iterable[Iterable[str]]) -> None:
+        """The entries (digests) the pages of this build will ask for, page after page, as far as they are
+        known ahead (``prefetch.py``): a page's read also reads the next pages' texts (``preload``)."""
+        self._shard.upcoming = [digest for page in pages for digest in page]
+        self._shard.cursor = 0
+        self._shard.ahead = {}
 
     def get(self, key: str) -> str | None:
         hit = self._shard.entries.get(key)
         if hit is None:
-            if key.split("|", 1)[0] in self._read_for:
-                found = self._read.get(key)
-                if found is None:
-                    return None
+            found = self._read.get(key)
+            if found is not None:
                 self._shard.mark_used(key, found[1], self._store.generation)
                 return found[0]
+            if key.split("|", 1)[0] in self._read_for:
+                return None  # read ahead, and not there
             # From disk, and not kept: the page that asked holds it as long as it needs it.
             return self._shard.read(key, self._store.generation)
         hit[1] = self._store.generation

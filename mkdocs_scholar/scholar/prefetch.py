@@ -56,6 +56,7 @@ def prefetch(library: Library, settings: ScholarSettings, pages: Iterable[str]) 
             todo.setdefault(ckey, jobs[ckey])
         jobs.clear()
 
+    plan: list[list[str]] = []  # each page's entries (digests), for reading their texts ahead
     for text in pages:
         order: list[str] = []  # the page's resolvable keys, lower-cased, in first-cite order
         for key in plain_cites(text):
@@ -64,6 +65,7 @@ def prefetch(library: Library, settings: ScholarSettings, pages: Iterable[str]) 
                 source.pending.setdefault(hit[0].lower(), (hit[1], hit[0]))
                 order.append(hit[0].lower())
         listed = _CITED_LIST_RE.search(text) is not None
+        plan.append([source.pending[low][0].digest(source.pending[low][1]) for low in order])
         for index, low in enumerate(order):
             loaded, key = source.pending[low]
             number = index + 1 if proc.uses_number else 0
@@ -75,6 +77,7 @@ def prefetch(library: Library, settings: ScholarSettings, pages: Iterable[str]) 
         if len(jobs) >= _CHUNK:
             keep_missing()
     keep_missing()
+    texts.plan(plan)
     if len(todo) < pool.PARALLEL_MIN:
         return 0  # the pages format them as they come
     numbered: dict[tuple[str, ...], object] = {}

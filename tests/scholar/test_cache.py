@@ -254,6 +254,99 @@ def test_a_serve_rebuild_reads_nothing_ahead_for_entries_it_holds(tmp_path):
     assert page.get("mem|c") == "made here" and page.get("disk|c") == "from disk"
 
 
+def _stored_pages(tmp_path, pages: int) -> list[list[str]]:
+    """A file of texts for ``pages`` pages of five entries each (``d{page}-{n}``), each entry with a
+    citation and an entry text; the pages' digests."""
+    store = Store(tmp_path)
+    texts = store.texts("style", "en")
+    plan = [[f"d{p}-{n}" for n in range(5)] for p in range(pages)]
+    for digest in (d for page in plan for d in page):
+        texts.put(f"{digest}|c", f"cite {digest}")
+        texts.put(f"{digest}|b|0|1|", f"entry {digest}")
+    store.finish_build()
+    return plan
+
+
+def _counting(store: Store) -> list[list[str]]:
+    shard = store._shard("style", "en")
+    asked: list[list[str]] = []
+    real = shard.read_prefixes
+    shard.read_prefixes = lambda prefixes: asked.append(prefixes) or real(prefixes)
+    shard.read = lambda *a: pytest.fail(f"read one by one: {a}")
+    return asked
+
+
+def test_pages_read_the_next_pages_texts_with_their_own(tmp_path):
+    """With the build's plan (``Texts.plan``, from prefetch.py), a page's one query also reads the texts
+    of the next pages' entries: a query costs more than its rows. Each page still gets exactly its own
+    texts, and what was read ahead and used is marked used like any read."""
+    plan = _stored_pages(tmp_path, 40)
+    store = Store(tmp_path)
+    asked = _counting(store)
+    store.texts("style", "en").plan(plan)
+    for digests in plan:
+        page = store.texts("style", "en")
+        page.preload(digests)
+        for digest in digests:
+            assert page.get(f"{digest}|c") == f"cite {digest}"
+            assert page.get(f"{digest}|b|0|1|") == f"entry {digest}"
+        assert not set(page._read) - {f"{d}|c" for d in digests} - {f"{d}|b|0|1|" for d in digests}
+    assert len(asked) <= len(plan) // 5  # forty pages, a query every ten or so
+    assert sum(map(len, asked)) == 200  # each entry read once
+    shard = store._shard("style", "en")
+    assert len(shard.ahead) <= cache._READ_AHEAD
+    store.finish_build()
+    assert shard.ahead == {} and shard.upcoming == []
+
+
+def test_pages_out_of_the_plans_order_get_their_own_texts(tmp_path):
+    """A page the plan does not know (a tag with options), pages in another order, an entry cited again
+    later: each gets its texts, from a query of its own where the plan guessed wrong."""
+    plan = _stored_pages(tmp_path, 30)
+    store = Store(tmp_path)
+    asked = _counting(store)
+    store.texts("style", "en").plan(plan[:10] + [plan[0]] + plan[10:20])
+    for digests in [plan[25], *plan[:10], plan[0], *reversed(plan[10:20]), ["unknown", plan[3][0]]]:
+        page = store.texts("style", "en")
+        page.preload(digests)
+        for digest in digests:
+            expected = None if digest == "unknown" else f"cite {digest}"
+            assert page.get(f"{digest}|c") == expected
+    assert len(asked) < 1 + 11 + 10 + 1
+
+
+def test_a_warm_build_reads_its_pages_texts_a_few_pages_at_a_time(tmp_path, monkeypatch):
+    """The build's prefetch step gives the plan: forty warm pages make a handful of queries, not forty,
+    and show the same HTML as without reading ahead."""
+    from mkdocs_scholar.render import BuildState, PageInput, SiteFacts, render_page
+    from mkdocs_scholar.scholar.settings import ScholarSettings
+    from tests.e2e.test_fast_paths import generated_bib
+
+    (tmp_path / "_bibliography").mkdir()
+    (tmp_path / "_bibliography" / "references.bib").write_text(generated_bib(120), encoding="utf-8")
+    pages = [
+        f"See {{% cite key{i} key{i + 40} %}} and {{% cite key{i + 80} %}}.\n\n{{% bibliography --cited %}}\n"
+        for i in range(40)
+    ]
+    settings, _ = ScholarSettings.from_mapping({"style": "apa"})
+    asked: list[list[str]] = []
+    real = cache._Shard.read_prefixes
+    shown = []
+    for planned in (False, True, True):  # cold, then warm without and with the plan
+        build = BuildState(SiteFacts(root=tmp_path), settings, store=Store(tmp_path / "c"))
+        if planned:
+            build.prefetch(pages)
+        asked.clear()
+        monkeypatch.setattr(cache._Shard, "read_prefixes", lambda self, p: asked.append(p) or real(self, p))
+        shown.append(
+            [render_page(t, PageInput(f"p{i}.md", f"p{i}/"), build).markdown for i, t in enumerate(pages)]
+        )
+        build.library.finish()
+        monkeypatch.undo()
+    assert shown[0] == shown[1] == shown[2] and 'id="key80"' in shown[2][0]
+    assert 0 < len(asked) <= 10  # 40 pages of 3 entries, 48 entries read at a time
+
+
 @pytest.mark.parametrize("style", ["apa", "ieee", "chicago-author-date", "nature", "vancouver-nlm"])
 def test_a_style_known_by_its_stored_facts_is_not_parsed(tmp_path, style):
     """A build that finds the style's facts among its cached texts does not parse the style (no citeproc-py,
