@@ -14,7 +14,6 @@ import yaml
 
 from .scholar.engine import bibtex_text, details_path
 from .scholar.errors import Problem, ScholarError
-from .scholar.latex import latex_to_rich, rich_to_plain
 from .scholar.paths import confined
 
 DETAILS_KEY = "scholar_details"  # front matter key that marks a generated details page
@@ -36,6 +35,8 @@ def details_pages(build: object) -> list[tuple[str, str]]:
     except ScholarError as err:
         build.problems.append(Problem.from_error(err, path="mkdocs.yml"))
         return []
+    from .scholar.latex import latex_to_rich, rich_to_plain  # the LaTeX decoder: only where it is used
+
     layout = _layout(build)
     pages: dict[str, str] = {}
     for path in files:
@@ -53,6 +54,7 @@ def details_pages(build: object) -> list[tuple[str, str]]:
 
 def page_values(state: object, key: str, line: int | None = None) -> dict[str, object]:
     """``page.*`` for a details page: the reference (formatted when the page finishes), entry and BibTeX."""
+    from .scholar.latex import latex_to_rich, rich_to_plain
     from .scholar.options import TagOptions
 
     hit = None

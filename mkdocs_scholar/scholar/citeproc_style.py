@@ -29,7 +29,7 @@ from .csl import (
     _split_label,
     escape_text,
 )
-from .latex import NOCASE_CLOSE, NOCASE_OPEN
+from .rich import NOCASE_CLOSE, NOCASE_OPEN
 
 
 class ParsedStyle:

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ScholarError
-from .latex import ET_AL, MARKER_HTML, NOCASE_CLOSE, NOCASE_OPEN
 from .paths import confined
+from .rich import ET_AL, MARKER_HTML, NOCASE_CLOSE, NOCASE_OPEN
 
 if TYPE_CHECKING:
     from citeproc.source import Reference

@@ -25,9 +25,7 @@ from typing import TYPE_CHECKING, Any
 from . import csl, pool
 from .bibtex import BibEntry, BibFile, load_bib_file, parse_bib_text
 from .cache import DiskEntries, ParsedBib, Store, Texts, entry_digest
-from .csl_json import check_bib, entry_to_csl
 from .errors import Problem, ScholarError
-from .latex import latex_to_rich
 from .options import TagOptions, split_list
 from .paths import confined
 from .query import compile_query
@@ -69,6 +67,8 @@ class LoadedBib:
     def parse(cls, file: BibFile) -> BibFile:
         """A freshly parsed file, with what CSL cannot show as written (unknown types and LaTeX macros)
         added to its issues: done once per parse, so a file kept across builds is not checked again."""
+        from .csl_json import check_bib  # pybtex and the LaTeX decoder: not needed by a warm build
+
         file.issues.extend(check_bib(file))
         return file
 
@@ -101,6 +101,8 @@ class LoadedBib:
 
     def item(self, key: str) -> dict:
         if key not in self._items:
+            from .csl_json import entry_to_csl
+
             self._items[key] = entry_to_csl(self.file.entries[key])
         return self._items[key]
 
@@ -1191,6 +1193,8 @@ def _template_vars(
 ) -> dict:
     """What jekyll-scholar gives a bibliography template:
     ``reference key type entry index details link links``."""
+    from .latex import latex_to_rich  # the LaTeX decoder: a warm build without templates never needs it
+
     s = state.settings
     fields: dict[str, Any] = {}
     if entry is not None:
@@ -1226,6 +1230,8 @@ def _person(raw: str) -> dict[str, str]:
     else:
         words = raw.split()
         last, first = (words[-1], " ".join(words[:-1])) if words else ("", "")
+    from .latex import latex_to_rich
+
     return {
         "last": csl.rich_to_safe_html(latex_to_rich(last)),
         "first": csl.rich_to_safe_html(latex_to_rich(first)),

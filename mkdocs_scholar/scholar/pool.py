@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import gc
 import logging
-import multiprocessing
 import os
 import sys
 import threading
 from collections.abc import Callable
-from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 # Below this many entries to format, forking a worker costs about what it saves.
 PARALLEL_MIN = 300
@@ -53,6 +54,8 @@ def workers() -> int:
 
 
 def _can_fork() -> bool:
+    import multiprocessing  # only here: a warm build formats nothing and never needs it
+
     return (
         sys.platform.startswith("linux")
         and "fork" in multiprocessing.get_all_start_methods()
@@ -96,6 +99,9 @@ def format_all(count: int, format_one: Callable[[int], str]) -> list[str]:
         return [format_one(i) for i in range(count)]
     chunks = [(i, min(i + CHUNK, count)) for i in range(0, count, CHUNK)]
     results: list[list[str] | None] = [None] * len(chunks)
+    import multiprocessing
+    from multiprocessing.connection import wait
+
     context = multiprocessing.get_context("fork")
     counter = context.Value("i", 0)
     processes, readers = [], []

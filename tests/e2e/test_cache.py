@@ -173,8 +173,13 @@ def test_an_edited_entry_is_formatted_again_and_the_others_come_from_the_cache(t
     assert "CACHED-" in texts["alpha2020"] and "CACHED-" in texts["gamma2021"]
 
 
-def _build_reporting_citeproc(root: Path) -> bool:
-    """Build the site in a fresh process; whether that process loaded citeproc-py or lxml."""
+# What only formatting (citeproc-py, lxml) or parsing (pybtex, the LaTeX decoder pylatexenc, worker
+# processes) needs: a build whose texts and files are all cached imports none of it.
+_FORMATTING_ONLY = ("citeproc", "lxml", "pybtex", "pylatexenc", "multiprocessing")
+
+
+def _build_reporting_imports(root: Path) -> set[str]:
+    """Build the site in a fresh process; which of ``_FORMATTING_ONLY`` that process imported."""
     import subprocess
     import sys
 
@@ -182,30 +187,32 @@ def _build_reporting_citeproc(root: Path) -> bool:
 
     code = (
         "import atexit, runpy, sys\n"
-        "atexit.register(lambda: print('LOADED', 'citeproc' in sys.modules or 'lxml' in sys.modules))\n"
+        f"atexit.register(lambda: print('LOADED', *[m for m in {_FORMATTING_ONLY!r} if m in sys.modules]))\n"
         f"sys.argv = [{GENERATOR!r}, 'build', '--strict']\n"
         f"runpy.run_module({GENERATOR!r}, run_name='__main__')\n"
     )
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONWARNINGS="ignore")
     proc = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    return "LOADED True" in proc.stdout
+    line = next(line for line in proc.stdout.splitlines() if line.startswith("LOADED"))
+    return set(line.split()[1:])
 
 
 @pytest.mark.parametrize("style", ["apa", "ieee"])
-def test_a_warm_build_does_not_load_citeproc(tmp_path, style):
+def test_a_warm_build_does_not_load_citeproc_or_the_parsers(tmp_path, style):
     """Every text of a warm build comes from the cache, and the style is known by the facts the first
-    build stored beside its texts: citeproc-py and lxml are never imported (about 5.6 MB of memory). An
-    edited entry needs formatting, and they are loaded for it."""
+    build stored beside its texts: citeproc-py and lxml are never imported (about 5.6 MB of memory), nor
+    pybtex and pylatexenc, which only parse and decode a .bib (about 1.2 MB). An edited entry needs
+    formatting, and they are loaded for it."""
     root = make_site(tmp_path / "s", style)
-    assert _build_reporting_citeproc(root)
+    assert {"citeproc", "lxml", "pybtex", "pylatexenc"} <= _build_reporting_imports(root)
     cold = content(BeautifulSoup((root / "site" / "index.html").read_text("utf-8"), "html.parser"))
-    assert not _build_reporting_citeproc(root)
+    assert _build_reporting_imports(root) == set()
     warm = content(BeautifulSoup((root / "site" / "index.html").read_text("utf-8"), "html.parser"))
     assert warm == cold and "Lovelace" in warm
     bib = root / "_bibliography" / "references.bib"
     bib.write_text(BIB.replace("Compilers for Everyone", "Compilers for Nobody"), encoding="utf-8")
-    assert _build_reporting_citeproc(root)
+    assert {"citeproc", "pybtex", "pylatexenc"} <= _build_reporting_imports(root)
     assert "Compilers for Nobody" in (root / "site" / "index.html").read_text("utf-8")
 
 
