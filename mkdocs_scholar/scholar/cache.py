@@ -335,6 +335,10 @@ class _Shard:
             return {}
         return found
 
+    def follow(self, upcoming: list[str]) -> None:
+        """Read ahead along ``upcoming`` from its start, nothing read yet (``[]``: no reading ahead)."""
+        self.upcoming, self.cursor, self.ahead = upcoming, 0, {}
+
     def read_with_next(self, digests: list[str]) -> dict[str, tuple[str, int | None]]:
         """``read_prefixes(digests)``, and with them the texts of the entries the next pages will ask for
         (``upcoming``), kept in ``ahead`` until a page asks (at most ``_READ_AHEAD`` entries)."""
@@ -499,7 +503,7 @@ class Store:
                 newest = sorted(shard.entries.items(), key=lambda kv: kv[1][1], reverse=True)
                 shard.entries = dict(newest[:MAX_SHARD_ENTRIES])
             shard.in_memory = {key.split("|", 1)[0] for key in shard.entries}
-            shard.upcoming, shard.cursor, shard.ahead = [], 0, {}
+            shard.follow([])
             if not shard.entries:
                 del self._shards[name]
         for name in [n for n in self._bibs if n not in self._bibs_used]:
@@ -555,14 +559,12 @@ class Texts:
             else:
                 self._read.update(rows)
         if unread:
-            self._read.update(shard.read_with_next(unread) if shard.upcoming else shard.read_prefixes(unread))
+            self._read.update(shard.read_with_next(unread))
 
     def plan(self, pages: Iterable[Iterable[str]]) -> None:
         """The entries (digests) the pages of this build will ask for, page after page, as far as they are
         known ahead (``prefetch.py``): a page's read also reads the next pages' texts (``preload``)."""
-        self._shard.upcoming = [digest for page in pages for digest in page]
-        self._shard.cursor = 0
-        self._shard.ahead = {}
+        self._shard.follow([digest for page in pages for digest in page])
 
     def get(self, key: str) -> str | None:
         hit = self._shard.entries.get(key)
