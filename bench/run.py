@@ -227,10 +227,14 @@ def serve_rebuilds(root: Path, post: str, bib: str | None) -> dict:
 
 
 # -- the driver: runs inside the measured process -------------------------------------------------------
-def _timers() -> dict[str, float]:
+def _timers(root: Path) -> dict[str, float]:
     """Wrap the scholar plugin's event handlers ("plugin") and the engine's .bib loading and formatting
-    ("bibliography": Library.load, CitationState.finish) to add up the time spent in them."""
+    ("bibliography": Library.load, CitationState.finish) to add up the time spent in them. Only for a site
+    that uses the plugin: importing it to wrap it would put its import time and memory into the baseline's
+    and the output's figures."""
     spent = {"plugin": 0.0, "bibliography": 0.0}
+    if not re.search(r"^  - scholar\b", (root / "mkdocs.yml").read_text(encoding="utf-8"), re.M):
+        return spent
     try:
         from mkdocs_scholar.plugin import ScholarPlugin
         from mkdocs_scholar.scholar.engine import CitationState, Library
@@ -324,8 +328,8 @@ def driver(argv: list[str]) -> None:
     from mkdocs.config import load_config
 
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
-    spent = _timers()
     mode, root = argv[0], Path(argv[1])
+    spent = _timers(root)
     os.chdir(root)
 
     def one_build() -> dict:
