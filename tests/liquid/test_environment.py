@@ -55,7 +55,7 @@ def test_raw_and_jekyll_filters():
 
 def test_highlight_becomes_a_fenced_block():
     out, _ = render("{% highlight python linenos %}\nx = 1\n{% endhighlight %}")
-    assert "```{ .python linenums=\"1\" }\nx = 1\n```" in out
+    assert '```{ .python linenums="1" }\nx = 1\n```' in out
 
 
 def test_include_with_parameters(tmp_path):
