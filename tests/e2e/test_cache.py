@@ -198,12 +198,13 @@ def _build_reporting_imports(root: Path) -> set[str]:
     return set(line.split()[1:])
 
 
-@pytest.mark.parametrize("style", ["apa", "ieee"])
+@pytest.mark.parametrize("style", ["apa", "ieee", "nature-digest"])
 def test_a_warm_build_does_not_load_citeproc_or_the_parsers(tmp_path, style):
     """Every text of a warm build comes from the cache, and the style is known by the facts the first
     build stored beside its texts: citeproc-py and lxml are never imported (about 5.6 MB of memory), nor
     pybtex and pylatexenc, which only parse and decode a .bib (about 1.2 MB). An edited entry needs
-    formatting, and they are loaded for it."""
+    formatting, and they are loaded for it. ``nature-digest`` is a dependent style: finding its parent
+    (nature) does not need lxml either."""
     root = make_site(tmp_path / "s", style)
     assert {"citeproc", "lxml", "pybtex", "pylatexenc"} <= _build_reporting_imports(root)
     cold = content(BeautifulSoup((root / "site" / "index.html").read_text("utf-8"), "html.parser"))

