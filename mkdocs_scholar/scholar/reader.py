@@ -36,6 +36,10 @@ BIBTEX_DIR = "assets/mkdocs_scholar/bibtex"  # where the pages' .bib files go in
 # page is known (bibliographies are formatted before the citations that link to them).
 _SLOT = "\ue102{}\ue103"
 _SLOT_RE = re.compile("\ue102([^\ue103]*)\ue103")
+# On what the reader features add around an entry (link labels, ↩, the BibTeX block): Material's search
+# leaves such an element out of its index (and takes the attribute off the page), so searching for
+# "BibTeX" or "DOI" does not find every page with references, and the index is smaller.
+_NOT_SEARCHED = ' data-search-exclude="true"'
 
 
 @dataclass(frozen=True)
@@ -186,7 +190,7 @@ class Reader:
                     f'<a class="scholar-link" href="{html.escape(href)}">{html.escape(label)}</a>'
                     for label, href in links
                 )
-                out += f' <span class="scholar-links">{inner}</span>'
+                out += f' <span class="scholar-links"{_NOT_SEARCHED}>{inner}</span>'
         if self.cited_in is not None and self.cited_in.get(key):
             pages = ", ".join(
                 f'<a href="{html.escape(p.href)}">{html.escape(p.title, quote=False)}</a>'
@@ -207,7 +211,7 @@ class Reader:
         number = texts.setdefault(text, len(texts) + 1)
         href = html.escape(f"{site_root}{self.page_file_href}#{number}")
         return (
-            ' <details class="scholar-bibtex"><summary>BibTeX</summary>'
+            f' <details class="scholar-bibtex"{_NOT_SEARCHED}><summary>BibTeX</summary>'
             f'<a class="scholar-bibtex-file" href="{href}" data-scholar-key="{markdown_proof(key)}">'
             "This page&#39;s references as BibTeX</a></details>"
         )
@@ -227,7 +231,7 @@ def bibtex_file(url: str) -> str:
 def _bibtex_block(bibtex: str) -> str:
     """The entry's <details> holding its BibTeX (a page made without a .bib file of its own)."""
     return (
-        ' <details class="scholar-bibtex"><summary>BibTeX</summary>'
+        f' <details class="scholar-bibtex"{_NOT_SEARCHED}><summary>BibTeX</summary>'
         f'<pre><code class="language-bibtex">{markdown_proof(bibtex)}</code></pre>'
         '<button type="button" class="scholar-copy" hidden>Copy</button></details>'
     )
@@ -239,14 +243,17 @@ def backlinks_html(cite_ids: Sequence[str]) -> str:
         return ""
     if len(cite_ids) == 1:
         return (
-            ' <span class="scholar-backlinks">'
+            f' <span class="scholar-backlinks"{_NOT_SEARCHED}>'
             f'<a href="#{html.escape(cite_ids[0])}" aria-label="Back to the citation">&#8617;</a></span>'
         )
     links = " ".join(
         f'<a href="#{html.escape(cid)}" aria-label="Back to citation {n}">{_letters(n)}</a>'
         for n, cid in enumerate(cite_ids, start=1)
     )
-    return f' <span class="scholar-backlinks"><span aria-hidden="true">&#8617;</span> {links}</span>'
+    # Not a <span>: Material's search tells elements apart by tag name only, so a <span> closing inside
+    # the excluded <span> would end the exclusion, and the letters after it would be indexed.
+    arrow = '<i aria-hidden="true">&#8617;</i>'
+    return f' <span class="scholar-backlinks"{_NOT_SEARCHED}>{arrow} {links}</span>'
 
 
 def _letters(n: int) -> str:

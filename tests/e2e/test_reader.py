@@ -151,6 +151,33 @@ def test_a_javascript_url_is_not_linked(reader):
     assert not soup.select('a[href^="javascript"]')
 
 
+def test_material_search_leaves_the_reader_extras_out_of_its_index(reader, all_off):
+    """The labels of entry links, the backlink arrows and the BibTeX block are not the page's text: Material's
+    search skips an element with ``data-search-exclude`` (and takes the attribute off the page). The entry
+    itself stays searchable, and the page has the extras all the same. With every feature off, the index
+    text of the post is exactly what is left once the extras are taken out (same citations, same entries)."""
+    import json
+
+    def post_text(build):
+        docs = json.loads((build.site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+        found = [d["text"] for d in docs if re.match(r"blog/2021/01/01/[^/#]+/(#.*)?$", d["location"])]
+        assert found, [d["location"] for d in docs]
+        return " ".join(found)
+
+    text = post_text(reader)
+    assert "Sorting in" in text and "Doe, J." in text  # the entry
+    assert "BibTeX" not in text and "references as BibTeX" not in text
+    assert "\u21a9" not in text and "&#8617;" not in text  # the backlink arrow
+    assert ">DOI<" not in text and "slides.pdf" not in text
+    def words(text):  # the extras' leading spaces stay behind
+        return re.sub(r"\s+</", "</", " ".join(text.split()))
+
+    assert words(post_text(all_off)) == words(text)
+    page, soup = first(reader)
+    assert entry_li(soup, "doe2020").select(".scholar-links a, details.scholar-bibtex, .scholar-backlinks a")
+    assert "data-search-exclude" not in page.read_text(encoding="utf-8")
+
+
 def bibtex_of(build, page, soup, key):
     """The BibTeX an entry's <details> leads to: the Nth entry of the page's .bib file (``#N``)."""
     link = entry_li(soup, key).select_one("details.scholar-bibtex a.scholar-bibtex-file")
