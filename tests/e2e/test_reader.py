@@ -169,6 +169,7 @@ def test_material_search_leaves_the_reader_extras_out_of_its_index(reader, all_o
     assert "BibTeX" not in text and "references as BibTeX" not in text
     assert "\u21a9" not in text and "&#8617;" not in text  # the backlink arrow
     assert ">DOI<" not in text and "slides.pdf" not in text
+
     def words(text):  # the extras' leading spaces stay behind
         return re.sub(r"\s+</", "</", " ".join(text.split()))
 
