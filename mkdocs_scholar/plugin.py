@@ -43,7 +43,7 @@ from .liquid.site import PageRecord, site_index
 from .render import BuildState, PageInput, SiteFacts, render_page
 from .scholar.cache import Store
 from .scholar.errors import Problem, ScholarError
-from .scholar.reader import Reader, ReaderOptions, Repository, bibtex_file
+from .scholar.reader import Reader, ReaderOptions, Repository, bibtex_file, without_search_marks
 from .scholar.settings import ScholarSettings
 from .site_bibliography import DEFAULT_PAGE, MARKER, SiteCitations
 
@@ -214,13 +214,15 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
                 log.warning(message)
         return result.markdown
 
-    # Excerpts are rendered into index pages by Material's blog: fix their citation links at the end.
+    # Excerpts are rendered into index pages by Material's blog: fix their citation links at the end; and
+    # the search has indexed every page by now: the marks that kept the reader extras out of it go.
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled or self.build is None:
             return None
-        return excerpts.link_excerpt_citations(
+        output = excerpts.link_excerpt_citations(
             output, self.build.settings.cite_class, relative_root(page.url)
         )
+        return without_search_marks(output)
 
     # After every page has rendered, before any is written: the site-wide bibliography can list them all.
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> None:

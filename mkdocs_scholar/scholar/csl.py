@@ -137,7 +137,9 @@ def _packaged_style(name: str) -> Path | None:
                 return path
             dependent = Path(folder) / "styles" / "dependent" / f"{name}.csl"
             parent = (
-                _independent_parent(dependent.read_text(encoding="utf-8")) if dependent.is_file() else None
+                _independent_parent(dependent.read_text(encoding="utf-8", errors="replace"))
+                if dependent.is_file()
+                else None
             )
             if parent and (Path(folder) / "styles" / f"{parent}.csl").is_file():
                 return Path(folder) / "styles" / f"{parent}.csl"

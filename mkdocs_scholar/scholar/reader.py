@@ -223,6 +223,12 @@ class Reader:
         return _SLOT_RE.sub(lambda m: backlinks_html(cite_ids.get(m.group(1), [])), text)
 
 
+def without_search_marks(page_html: str) -> str:
+    """A finished page without the marks that kept the reader extras out of Material's search index: the
+    search has read the page by then, and blog excerpts (and sites without the search) still carry them."""
+    return page_html.replace(_NOT_SEARCHED, "") if _NOT_SEARCHED in page_html else page_html
+
+
 def bibtex_file(url: str) -> str:
     """The site path of the .bib file of the page at ``url`` (site-relative, ``""`` for the home page)."""
     return f"{BIBTEX_DIR}/{url.strip('/') or 'index'}.bib"

@@ -153,9 +153,9 @@ def test_a_javascript_url_is_not_linked(reader):
 
 def test_material_search_leaves_the_reader_extras_out_of_its_index(reader, all_off):
     """The labels of entry links, the backlink arrows and the BibTeX block are not the page's text: Material's
-    search skips an element with ``data-search-exclude`` (and takes the attribute off the page). The entry
-    itself stays searchable, and the page has the extras all the same. With every feature off, the index
-    text of the post is exactly what is left once the extras are taken out (same citations, same entries)."""
+    search skips an element with ``data-search-exclude``. The entry itself stays searchable, and the page
+    has the extras all the same. With every feature off, the index text of the post is exactly what is left
+    once the extras are taken out (same citations, same entries)."""
     import json
 
     def post_text(build):
@@ -166,17 +166,33 @@ def test_material_search_leaves_the_reader_extras_out_of_its_index(reader, all_o
 
     text = post_text(reader)
     assert "Sorting in" in text and "Doe, J." in text  # the entry
-    assert "BibTeX" not in text and "references as BibTeX" not in text
+    assert "BibTeX" not in text  # the BibTeX block's summary and link
     assert "\u21a9" not in text and "&#8617;" not in text  # the backlink arrow
-    assert ">DOI<" not in text and "slides.pdf" not in text
+    assert not re.search(r"\bDOI\b", text) and "slides.pdf" not in text  # entry link labels
 
     def words(text):  # the extras' leading spaces stay behind
         return re.sub(r"\s+</", "</", " ".join(text.split()))
 
     assert words(post_text(all_off)) == words(text)
-    page, soup = first(reader)
-    assert entry_li(soup, "doe2020").select(".scholar-links a, details.scholar-bibtex, .scholar-backlinks a")
-    assert "data-search-exclude" not in page.read_text(encoding="utf-8")
+    _, soup = first(reader)
+    for extra in (".scholar-links a", "details.scholar-bibtex", ".scholar-backlinks a"):
+        assert entry_li(soup, "doe2020").select(extra), extra
+
+
+def test_no_search_mark_reaches_a_finished_page(reader, tmp_path):
+    """Material's search takes the marks off a page's own content; the plugin takes them off the rest
+    (post excerpts on the blog's index and archive pages), and off every page of a site without the
+    search."""
+    pages = list(reader.site.rglob("*.html"))
+    assert any("md-post--excerpt" in p.read_text(encoding="utf-8") for p in pages)
+    options = {"repository": "papers", "site_bibliography": "bibliography.md"}  # as tests/sites/reader has
+    unsearched = run_mkdocs(copy_site(READER, tmp_path / "s", plugins=["blog", {"scholar": options}]))
+    for build in (reader, unsearched):
+        assert build.returncode == 0, build.log
+        pages = list(build.site.rglob("*.html"))
+        assert any("scholar-backlinks" in p.read_text(encoding="utf-8") for p in pages)
+        for page in pages:
+            assert "data-search-exclude" not in page.read_text(encoding="utf-8"), page
 
 
 def bibtex_of(build, page, soup, key):

