@@ -141,8 +141,8 @@ def _packaged_style(name: str) -> Path | None:
                 if dependent.is_file()
                 else None
             )
-            if parent and (Path(folder) / "styles" / f"{parent}.csl").is_file():
-                return Path(folder) / "styles" / f"{parent}.csl"
+            if parent and path.with_name(f"{parent}.csl").is_file():
+                return path.with_name(f"{parent}.csl")
         except (OSError, ValueError):  # names no file can have
             return None
     try:

@@ -226,7 +226,7 @@ class Reader:
 def without_search_marks(page_html: str) -> str:
     """A finished page without the marks that kept the reader extras out of Material's search index: the
     search has read the page by then, and blog excerpts (and sites without the search) still carry them."""
-    return page_html.replace(_NOT_SEARCHED, "") if _NOT_SEARCHED in page_html else page_html
+    return page_html.replace(_NOT_SEARCHED, "")
 
 
 def bibtex_file(url: str) -> str:
