@@ -6,7 +6,10 @@ LaTeX comes second; both are pure functions of their input, so their results are
 - a parsed .bib file by the hash of its bytes (and the label it is reported under);
 - a formatted bibliography entry or citation by the hash of the entry after ``crossref``/``xdata``
   inheritance, the style file's hash, the locale, and what else changes the text (its number in a numeric
-  style, a locator, ``--suppress_author``).
+  style, a locator, ``--suppress_author``);
+- a page's formatted citations and bibliographies as a whole (``CitationState.finish``), by the hash of
+  everything they are made of (``engine._page_key``): a warm build puts an unchanged page together from
+  one row, without looking up its entries' texts one by one.
 
 Every key also holds a fingerprint of this package's code and of citeproc-py's version, so an upgrade or a
 local code change never shows stale output. ``Store`` keeps what this process made in memory for ``mkdocs
@@ -14,8 +17,9 @@ serve`` (one object for the life of the process, trimmed after every build to wh
 memory does not grow with rebuilds) and, when given a folder, on disk for the next ``mkdocs build``: by
 default ``.cache/mkdocs_scholar/`` beside mkdocs.yml, next to Material's own ``.cache/``. On disk each .bib
 file and each (style, locale)'s texts are an SQLite file, read row by row as pages ask: a warm build holds
-neither a large file's entries nor the texts of pages already written. The folder is safe to delete at any
-time; a damaged or foreign file in it is ignored and rewritten.
+neither a large file's entries nor the texts of pages already written. Pages' results are one more SQLite
+file, ``pages.sqlite``, never held in memory. The folder is safe to delete at any time; a damaged or foreign
+file in it is ignored and rewritten.
 """
 
 from __future__ import annotations
@@ -417,6 +421,85 @@ class _Shard:
         self.stale.clear()
 
 
+_PAGES_TABLE = (
+    "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, value BLOB, gen INTEGER) WITHOUT ROWID"
+)
+MAX_PAGE_RESULTS = 50_000
+_PAGE_BATCH = 100  # results written a hundred at a time: a cold build holds no more of them
+
+
+class _PageResults:
+    """Pages' formatted citations (``CitationState.finish``), by the hash of everything they are made
+    from, in ``pages.sqlite``: read one row per page, written in batches, never held in memory."""
+
+    def __init__(self, path: Path) -> None:
+        self.path: Path | None = path
+        self._conn: sqlite3.Connection | None = None
+        self._pid = 0
+        self.pending: dict[str, bytes] = {}
+        self.touched: set[str] = set()
+
+    def db(self) -> sqlite3.Connection | None:
+        if self.path is None:
+            return None
+        if self._conn is None or self._pid != os.getpid():  # never a connection across fork
+            self._conn = None
+            for _ in range(2):
+                try:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                    conn = sqlite3.connect(self.path, timeout=5, check_same_thread=False)
+                    conn.execute(_PAGES_TABLE)
+                    conn.execute(_SMALL_PAGE_CACHE)
+                    self._conn, self._pid = conn, os.getpid()
+                    break
+                except sqlite3.DatabaseError:  # damaged or foreign: started again
+                    self.path.unlink(missing_ok=True)
+                except (OSError, sqlite3.Error):
+                    break
+            if self._conn is None:
+                self.path = None  # not writable: this build works without it
+        return self._conn
+
+    def read(self, key: str) -> tuple[bytes, int | None] | None:
+        if key in self.pending:
+            return self.pending[key], None
+        conn = self.db()
+        if conn is None:
+            return None
+        try:
+            row = conn.execute("SELECT value, gen FROM pages WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            self.path = None
+            return None
+        if row is None or not isinstance(row[0], bytes):
+            return None
+        return row[0], row[1]
+
+    def write(self, generation: int, *, final: bool = False) -> None:
+        conn = self.db()
+        pending, self.pending = self.pending, {}
+        touched, self.touched = self.touched, set()
+        if conn is None:
+            return
+        try:
+            with conn:
+                conn.executemany(
+                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
+                    [(k, v, generation) for k, v in pending.items()],
+                )
+                conn.executemany("UPDATE pages SET gen = ? WHERE key = ?", [(generation, k) for k in touched])
+                if final:
+                    conn.execute("DELETE FROM pages WHERE gen <= ?", (generation - KEEP_BUILDS,))
+                    count = conn.execute("SELECT count(*) FROM pages").fetchone()[0]
+                    if count > MAX_PAGE_RESULTS:
+                        conn.execute(
+                            "DELETE FROM pages WHERE key IN (SELECT key FROM pages ORDER BY gen LIMIT ?)",
+                            (count - MAX_PAGE_RESULTS,),
+                        )
+        except sqlite3.Error:
+            pass  # a cache that cannot be written only means formatting again next time
+
+
 class Store:
     """Parsed .bib files and formatted texts, in memory and optionally in ``folder``."""
 
@@ -430,6 +513,7 @@ class Store:
         self._shard_names: dict[tuple[str, str], str] = {}
         self._kept: dict[tuple, Any] = {}
         self._kept_used: set[tuple] = set()
+        self._pages = _PageResults(folder / "pages.sqlite") if folder is not None else None
         if folder is not None:
             try:
                 state = json.loads((folder / "state.json").read_text("utf-8"))
@@ -480,6 +564,41 @@ class Store:
         """The formatted texts of one style and locale."""
         return Texts(self, self._shard(style_digest, locale))
 
+    # -- whole pages ----------------------------------------------------------------------------------
+    @property
+    def keeps_pages(self) -> bool:
+        """Whether pages' results are kept (only on disk: in memory they would grow with the site)."""
+        return self._pages is not None and self._pages.path is not None
+
+    def page_result(self, key: str) -> dict | None:
+        """A page's stored result (``keep_page_result``). The texts it was made from are marked used
+        as if the page had read them, so they stay while the result does."""
+        if self._pages is None:
+            return None
+        row = self._pages.read(key)
+        if row is None:
+            return None
+        try:
+            data = json.loads(zlib.decompress(row[0]))
+        except (zlib.error, ValueError):
+            return None
+        if not isinstance(data, dict):
+            return None
+        gen = row[1]
+        if gen is not None and gen < self.generation - 1:  # like a text: stamped every other build
+            self._pages.touched.add(key)
+            for style_digest, locale, keys in data.get("texts", []):
+                self._shard(style_digest, locale).stale.update(dict.fromkeys(keys))
+        return data
+
+    def keep_page_result(self, key: str, data: dict) -> None:
+        """Keep a page's result (JSON data) under ``key``, which must name everything it is made of."""
+        if self._pages is None:
+            return
+        self._pages.pending[key] = zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 1)
+        if len(self._pages.pending) >= _PAGE_BATCH:
+            self._pages.write(self.generation)
+
     # -- objects of this process ----------------------------------------------------------------------
     def kept(self, key: tuple, make: Callable[[], T]) -> T:
         """An object made once (a parsed CSL style) and kept for later builds while they use it; ``key``
@@ -512,6 +631,8 @@ class Store:
         for key in [k for k in self._kept if k not in self._kept_used]:
             del self._kept[key]
         self._kept_used.clear()
+        if self._pages is not None:
+            self._pages.write(gen, final=True)
         if self.folder is not None:
             _write_atomic(self.folder / "state.json", json.dumps({"generation": gen}).encode())
             # Nothing here belongs in version control (mkdocs.yml's folder often is a repository).
@@ -542,6 +663,9 @@ class Texts:
         # Read ahead for one page (``preload``): its entries' texts, by key; the entries they belong to.
         self._read: dict[str, tuple[str, int | None]] = {}
         self._read_for: set[str] = set()
+        # The keys of the texts read or made through this object, when a page's result is to be kept:
+        # using the result later marks them used (``Store.page_result``).
+        self.used: list[str] | None = None
 
     def preload(self, digests: Iterable[str]) -> None:
         """Read every stored text of these entries (cache keys start with the entry's digest) in one go:
@@ -567,6 +691,12 @@ class Texts:
         self._shard.follow([digest for page in pages for digest in page])
 
     def get(self, key: str) -> str | None:
+        text = self._get(key)
+        if text is not None and self.used is not None:
+            self.used.append(key)
+        return text
+
+    def _get(self, key: str) -> str | None:
         hit = self._shard.entries.get(key)
         if hit is None:
             found = self._read.get(key)
@@ -592,6 +722,8 @@ class Texts:
         self._shard.entries[key] = [text, self._store.generation, self._store.generation]
         self._shard.dirty.add(key)
         self._shard.in_memory.add(key.split("|", 1)[0])
+        if self.used is not None:
+            self.used.append(key)
 
     def made(self, key: str | None, make: Callable[[], str]) -> str:
         """The text stored under ``key``, or ``make()``'s, stored under it (not stored without a key)."""

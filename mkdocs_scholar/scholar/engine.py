@@ -18,7 +18,7 @@ import html
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +55,7 @@ class LoadedBib:
     lower: dict[str, str] = field(default_factory=dict)
     _items: dict[str, dict] = field(default_factory=dict)
     _refs: dict[str, Reference] = field(default_factory=dict)
+    source: str = ""  # the hash of the file's bytes ("": not known, as for a file made in a test)
 
     def __post_init__(self) -> None:
         # A stored file answers from disk; nothing is read ahead of the pages.
@@ -211,14 +212,15 @@ class Library:
         if parsed is None:
             parsed = ParsedBib.of(LoadedBib.parse(load_bib_file(path, label)))
             self.store.store_bib(digest, label, parsed)
-        loaded = LoadedBib(label, parsed.file, dict(parsed.digests))
+        loaded = LoadedBib(label, parsed.file, dict(parsed.digests), source=digest)
         for issue in loaded.file.issues:
             self.report(Problem(issue.message, line=issue.line, path=issue.path or label))
         self._by_path[path] = loaded
         return loaded
 
     def load_text(self, text: str, label: str) -> LoadedBib:
-        return LoadedBib(label, LoadedBib.parse(parse_bib_text(text, label)))
+        source = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        return LoadedBib(label, LoadedBib.parse(parse_bib_text(text, label)), source=source)
 
     def texts(self, proc: csl.StyleProcessor) -> Texts:
         """Formatted texts already known for this style and locale."""
@@ -617,22 +619,23 @@ class CitationState:
         """Format every recorded citation and bibliography and put them in place of their placeholders."""
         if not self._requests:
             return text
+        store = self.library.store
+        memo = _page_key(self) if store.keeps_pages else None
+        found = store.page_result(memo) if memo is not None else None
+        if found is None or not self._replay(found):
+            found = self._format(record=memo is not None)
+            if memo is not None:
+                store.keep_page_result(memo, found)
         rendered: dict[int, str] = {}
-        context = _FormatContext(self)
-        context.prepare(self._requests)
-        # Bibliographies first: they decide which id each key's entry has, and cites link to it.
         for index, request in enumerate(self._requests):
-            if isinstance(request, _Bibliography):
-                rendered[index] = context.bibliography(request)
-                if self.wrap_html is not None and request.numbered:  # a list, not an inline reference
-                    rendered[index] = self.wrap_html(rendered[index])
-        for index, request in enumerate(self._requests):
-            if isinstance(request, _Cite):
-                rendered[index] = context.cite(request)
-                if self.wrap_html is not None:
-                    rendered[index] = self.wrap_html(rendered[index], inline=True)
-            elif isinstance(request, _Literal):
-                rendered[index] = request.html
+            part = (
+                found["rendered"].get(str(index), "") if not isinstance(request, _Literal) else request.html
+            )
+            if self.wrap_html is not None and isinstance(request, _Cite):
+                part = self.wrap_html(part, inline=True)
+            elif self.wrap_html is not None and isinstance(request, _Bibliography) and request.numbered:
+                part = self.wrap_html(part)  # a list, not an inline reference
+            rendered[index] = part
 
         def put(m: re.Match) -> str:
             return narrow(rendered.get(int(m.group(1)), ""))
@@ -642,6 +645,73 @@ class CitationState:
         text = _PLACEHOLDER_RE.sub(put, text)
         # Backlinks last: every citation link has its id now.
         return self.reader.fill_backlinks(text, self.cite_ids) if self.reader else text
+
+    def _format(self, *, record: bool) -> dict:
+        """Format the page's citations: the HTML of each, by request index (as a string: JSON's keys), and
+        when ``record`` what else formatting did (``_replay`` does it again from that)."""
+        rendered: dict[str, str] = {}
+        context = _FormatContext(self, record=record)
+        problems: list[list] = []
+        report = self.report
+        if record:
+
+            def recorded(problem: Problem) -> None:
+                problems.append([problem.message, problem.line, problem.path, problem.hint])
+                report(problem)
+
+            self.report = recorded
+        try:
+            context.prepare(self._requests)
+            # Bibliographies first: they decide which id each key's entry has, and cites link to it.
+            for index, request in enumerate(self._requests):
+                if isinstance(request, _Bibliography):
+                    rendered[str(index)] = context.bibliography(request)
+            for index, request in enumerate(self._requests):
+                if isinstance(request, _Cite):
+                    rendered[str(index)] = context.cite(request)
+        finally:
+            self.report = report
+        if not record:
+            return {"rendered": rendered}
+        reader = self.reader
+        bibtex = (
+            reader.bibtex_files.get(reader.page_file, {})
+            if reader and reader.bibtex_files is not None
+            else {}
+        )
+        return {
+            "rendered": rendered,
+            "problems": problems,
+            "ids": sorted(self._ids),
+            "first_id": self._first_id,
+            "cite_ids": self.cite_ids,
+            "first_cite": self._first_cite,
+            "bibtex": list(bibtex),  # in the order of their numbers
+            "texts": context.used_texts(),
+        }
+
+    def _replay(self, found: dict) -> bool:
+        """Do again what formatting the page did besides its HTML (a stored result of ``_format``)."""
+        try:
+            problems = [
+                Problem(m, line=line, path=path, hint=hint) for m, line, path, hint in found["problems"]
+            ]
+            ids, first_id = set(found["ids"]), dict(found["first_id"])
+            cite_ids = {k: list(v) for k, v in found["cite_ids"].items()}
+            first_cite, bibtex = dict(found["first_cite"]), list(found["bibtex"])
+            if not isinstance(found["rendered"], dict):
+                return False
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return False  # not what this version stores: formatted again
+        self._ids, self._first_id, self.cite_ids, self._first_cite = ids, first_id, cite_ids, first_cite
+        reader = self.reader
+        if bibtex and reader is not None and reader.bibtex_files is not None and reader.page_file:
+            texts = reader.bibtex_files.setdefault(reader.page_file, {})
+            for entry in bibtex:
+                texts.setdefault(entry, len(texts) + 1)
+        for problem in problems:
+            self.report(problem)
+        return True
 
     def cite_id(self, key: str, target: str) -> str:
         """A unique id for the next citation link to the entry ``target``: ``cite-TARGET-1``, ``-2``, …"""
@@ -688,9 +758,11 @@ class CitationState:
 class _FormatContext:
     """Formatting state for one ``finish``: one citeproc bibliography per (style, segment)."""
 
-    def __init__(self, state: CitationState) -> None:
+    def __init__(self, state: CitationState, *, record: bool = False) -> None:
         self.state = state
         self.settings = state.settings
+        self._record = record  # note which stored texts the page used (``used_texts``)
+        self._text_procs: list[csl.StyleProcessor] = []
         self._sources: dict[tuple[int, int], dict[str, Reference]] = {}
         self._bibs: dict[tuple[int, int], Any] = {}
         self._failed_styles: set[str] = set()
@@ -742,7 +814,17 @@ class _FormatContext:
         found = self._texts.get(id(proc))
         if found is None:
             found = self._texts[id(proc)] = self.state.library.texts(proc)
+            self._text_procs.append(proc)
+            if self._record:
+                found.used = []
         return found
+
+    def used_texts(self) -> list[list]:
+        """``[style digest, locale, [keys]]`` of every stored text this page read or made."""
+        return [
+            [proc.digest, proc.locale, list(dict.fromkeys(self._texts[id(proc)].used or []))]
+            for proc in self._text_procs
+        ]
 
     def report(self, problem: Problem, request: _Cite | _Bibliography) -> None:
         """A problem found while formatting, placed where the tag was (the page, or an include)."""
@@ -1156,6 +1238,147 @@ class _FormatContext:
         text = path.read_text(encoding="utf-8-sig")
         m = re.match(r"^---\s*\n.*?\n---\s*\n", text, re.S)
         return text[m.end() :] if m else text
+
+
+# -- a page's result, kept between builds ----------------------------------------------------------
+_PAGE_FORMAT = 1  # the layout of a stored result (``CitationState._format``)
+
+
+def _default_template(source: str | None) -> bool:
+    return not source or source.strip() in ("{{reference}}", "{{ reference }}")
+
+
+def _page_key(state: CitationState) -> str | None:
+    """The hash of everything a page's formatted citations are made of, or None where that cannot be
+    named and the page is formatted every time: a template (it renders Liquid with the page's variables),
+    entries in their own language (their files decide), the site-wide bibliography page (the pages that
+    cite each entry), a style that fails (its warning names the tag).
+
+    What it names: this code and citeproc-py's version (``code_fingerprint``), the page's settings, its
+    place in the site (relative links, its own .bib file), each style file's hash and the locale, every
+    request in order (keys, options, lines, the hash of each .bib file it reads) and what the page's
+    earlier tags already decided (numbering, ids), and with reader features the files of each key in the
+    ``repository`` folder (the build's index of it). The whole file's hash, not the cited entries': which
+    file has a key, crossref parents and set members all come from the file.
+    """
+    s = state.settings
+    reader = state.reader
+    if s.allow_locale_overrides or not _default_template(s.bibliography_template):
+        return None
+    if reader is not None and (
+        reader.cited_in is not None
+        or (reader.bibtex_files is not None and reader.bibtex_files.get(reader.page_file or ""))
+    ):
+        return None
+    lib = state.library
+    search = (lib.source_dir(s),)
+    specs: dict[str | None, None] = {None: None}
+    requests: list[list] = []
+    for request in state._requests:
+        if isinstance(request, _Literal):
+            requests.append(["L", request.html])
+            continue
+        if any(not b.source for b in request.bibs):
+            return None
+        common = [
+            request.keys,
+            [[b.label, b.source] for b in request.bibs],
+            request.segment,
+            request.line,
+            request.where,
+            request.in_excerpt,
+        ]
+        if isinstance(request, _Cite):
+            specs[request.style] = None
+            requests.append(
+                [
+                    "C",
+                    *common,
+                    request.locators,
+                    request.labels,
+                    request.suppress_author,
+                    request.prefix,
+                    request.style,
+                ]
+            )
+        else:
+            if not _default_template(request.opts.template):
+                return None
+            specs[request.opts.style] = None
+            requests.append(["B", *common, vars(request.opts), request.numbered, request.joiner])
+    repository = None
+    if reader is not None and reader.options.entry_links and s.repository.strip():
+        names = {
+            key for request in state._requests if not isinstance(request, _Literal) for key in request.keys
+        }
+        delimiter = s.repository_file_delimiter
+        repository = {key: reader.repository.files(s.repository, delimiter, key) for key in sorted(names)}
+    styles = []
+    try:
+        for spec in specs:
+            proc = lib.processor(spec or s.style, s.locale, search)
+            styles.append([spec, str(proc.ref.path), proc.digest, proc.locale])
+        defaults = (
+            [lib.load(p).source for p in lib.default_files(s)] if state.details_enabled else []
+        )  # details links are to entries of the default files
+    except ScholarError:
+        return None
+    data = [
+        _PAGE_FORMAT,
+        lib.store.fingerprint,
+        _settings_json(s),
+        styles,
+        defaults,
+        [
+            state.details_base,
+            state.details_enabled,
+            str(state.docs_dir),
+            state.page_link(""),
+            state.wrap_html is None,
+        ],
+        None
+        if reader is None
+        else [
+            vars(reader.options),
+            reader.page_file,
+            reader.page_file_href,
+            reader.bibtex_files is None,
+            repository,
+        ],
+        requests,
+        state._segments,
+        sorted(state._ids),
+        state._first_id,
+        state.cite_ids,
+        state._first_cite,
+    ]
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=_canonical)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_SETTINGS_JSON: dict[int, tuple[ScholarSettings, str]] = {}
+
+
+def _settings_json(settings: ScholarSettings) -> str:
+    """The hash of the settings as JSON, made once per settings object (pages without overrides share the
+    site's)."""
+    found = _SETTINGS_JSON.get(id(settings))
+    if found is None or found[0] is not settings:
+        if len(_SETTINGS_JSON) > 256:
+            _SETTINGS_JSON.clear()
+        text = json.dumps(asdict(settings), ensure_ascii=False, sort_keys=True, default=_canonical)
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        found = _SETTINGS_JSON[id(settings)] = (settings, digest)
+    return found[1]
+
+
+def _canonical(value: object) -> object:
+    """JSON for what ``json`` does not know, the same in every process (a set's order is not)."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=repr)
+    if isinstance(value, Path):
+        return str(value)
+    return repr(value)
 
 
 def _without_authors(

