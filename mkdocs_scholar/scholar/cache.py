@@ -194,6 +194,22 @@ class DiskEntries(Mapping[str, BibEntry]):
             self._info[key] = (row[0], json.loads(row[1]) if row[1] else []) if row else None
         return self._info[key]
 
+    def look_up(self, keys: Iterable[str]) -> None:
+        """Learn what ``_row`` would for each of ``keys`` not known yet, a few hundred keys to a query: a
+        build that asks about thousands of keys ahead of the pages (``prefetch``) asks once per chunk."""
+        unknown = [k for k in dict.fromkeys(keys) if k not in self._info]
+        try:
+            for i in range(0, len(unknown), 500):
+                chunk = unknown[i : i + 500]
+                query = (
+                    f"SELECT key, digest, members FROM entries WHERE key IN ({','.join('?' * len(chunk))})"
+                )
+                found = {k: (d, json.loads(m) if m else []) for k, d, m in self._db().execute(query, chunk)}
+                for key in chunk:
+                    self._info[key] = found.get(key)
+        except (sqlite3.Error, ValueError):
+            pass  # asked again one by one
+
     def digest(self, key: str) -> str:
         found = self._row(key)
         if found is None:

@@ -10,12 +10,14 @@ page that asks for something else (a locator, a year suffix, another file or sty
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from . import csl, pool
-from .engine import Library, _cite_key, _entry_cache_key, _LazySource, find
+from .cache import DiskEntries
+from .engine import Library, LoadedBib, _cite_key, _entry_cache_key, _LazySource, find
 from .errors import ScholarError
 from .settings import ScholarSettings
 
@@ -34,6 +36,26 @@ def plain_cites(text: str) -> list[str]:
         if words and not any(w.startswith("-") for w in words):
             keys.extend(words)
     return keys
+
+
+def _looked_up(
+    bibs: list[LoadedBib], pages: Iterable[tuple[list[str], bool]], chunk: int = 200
+) -> Iterator[tuple[list[str], bool]]:
+    """``pages`` (each page's plain cites, and whether it lists them), after asking the stored files about
+    the keys of ``chunk`` pages at a time in a few queries, not one query per key."""
+    batch: list[tuple[list[str], bool]] = []
+    for page in itertools.chain(pages, [None]):
+        if page is not None:
+            batch.append(page)
+            if len(batch) < chunk:
+                continue
+        keys = [key for cites, _ in batch for key in cites]
+        for loaded in bibs:
+            disk = loaded.file.entries
+            if isinstance(disk, DiskEntries):
+                disk.look_up(keys)
+        yield from batch
+        batch = []
 
 
 def prefetch(library: Library, settings: ScholarSettings, pages: Iterable[str]) -> int:
@@ -57,14 +79,15 @@ def prefetch(library: Library, settings: ScholarSettings, pages: Iterable[str]) 
         jobs.clear()
 
     plan: list[list[str]] = []  # each page's entries (digests), for reading their texts ahead
-    for text in pages:
+    for cites, listed in _looked_up(
+        bibs, ((plain_cites(t), _CITED_LIST_RE.search(t) is not None) for t in pages)
+    ):
         order: list[str] = []  # the page's resolvable keys, lower-cased, in first-cite order
-        for key in plain_cites(text):
+        for key in cites:
             hit = find(bibs, key)
             if hit is not None and hit[0].lower() not in order:
                 source.pending.setdefault(hit[0].lower(), (hit[1], hit[0]))
                 order.append(hit[0].lower())
-        listed = _CITED_LIST_RE.search(text) is not None
         plan.append([source.pending[low][0].digest(source.pending[low][1]) for low in order])
         for index, low in enumerate(order):
             loaded, key = source.pending[low]

@@ -136,6 +136,24 @@ def test_a_file_read_back_from_disk_unpickles_only_the_entries_read(tmp_path):
     assert {k: entry_digest(v) for k, v in entries.items()} == parsed.digests
 
 
+def test_looking_up_many_keys_at_once_answers_as_asking_one_by_one(tmp_path):
+    """``look_up`` (the prefetch step asks about every page's keys) learns in one query per few hundred
+    keys what each key's digest and set members are, and that a key is absent; a key in another case is
+    still found the slow way."""
+    parsed = ParsedBib.of(parse_bib_text(BIB + "\n" + LINKED, "a.bib"))
+    Store(tmp_path).store_bib("d", "a.bib", parsed)
+    bulk, single = (Store(tmp_path).parsed_bib("d", "a.bib").file.entries for _ in range(2))
+    keys = [f"k{i}" for i in range(30)] + ["both", "nope", "K7"]
+    queries: list[str] = []
+    bulk._db().set_trace_callback(queries.append)
+    bulk.look_up(keys * 20)  # 660 keys, 33 of them distinct
+    assert len(queries) == 1
+    assert [bulk._row(k) for k in keys] == [single._row(k) for k in keys]
+    assert bulk._row("both") == (parsed.digests["both"], ["first", "second"]) and bulk._row("nope") is None
+    assert len(queries) == 1  # every answer was known
+    assert "nope" not in bulk and bulk.find_lower("k7") == "k7"
+
+
 def test_a_warm_build_reads_no_entry_of_a_stored_file(tmp_path):
     """Every text a page shows is in the store, under the entry's digest: a second build renders the same
     pages from it without unpickling one entry (cited, listed with reader features, or numbered)."""
@@ -379,3 +397,17 @@ def test_a_style_known_by_its_stored_facts_is_not_parsed(tmp_path, style):
     damaged = csl.StyleProcessor(ref, "en", lambda digest: again.texts(digest, "en"))
     assert damaged._parsed is not None and damaged.facts == known.facts
     assert csl.StyleFacts.from_json(again.texts(known.digest, "en").get(csl.FACTS_KEY)) == known.facts
+
+
+def test_prefetch_looks_keys_up_a_chunk_of_pages_at_a_time_and_keeps_their_order(tmp_path):
+    from mkdocs_scholar.scholar import prefetch
+    from mkdocs_scholar.scholar.engine import LoadedBib
+
+    parsed = ParsedBib.of(parse_bib_text(BIB, "a.bib"))
+    Store(tmp_path).store_bib("d", "a.bib", parsed)
+    loaded = LoadedBib("a.bib", Store(tmp_path).parsed_bib("d", "a.bib").file)
+    queries: list[str] = []
+    loaded.file.entries._db().set_trace_callback(queries.append)
+    pages = [([f"k{i % 30}", f"k{(i + 1) % 30}"], i % 2 == 0) for i in range(450)]
+    assert list(prefetch._looked_up([loaded], iter(pages), chunk=200)) == pages
+    assert len(queries) == 1  # the first chunk asks about all 30 keys; the others know them all
