@@ -310,6 +310,8 @@ class _Shard:
                     conn.execute(_SMALL_PAGE_CACHE)
                     self._conn, self._pid = conn, os.getpid()
                     break
+                except sqlite3.OperationalError:  # locked by another build, or not writable: not damaged
+                    break
                 except sqlite3.DatabaseError:  # damaged or foreign: started again
                     self.path.unlink(missing_ok=True)
                 except (OSError, sqlite3.Error):
@@ -468,6 +470,8 @@ class _PageResults:
                     conn.execute(_SMALL_PAGE_CACHE)
                     self._conn, self._pid = conn, os.getpid()
                     break
+                except sqlite3.OperationalError:  # locked by another build, or not writable: not damaged
+                    break
                 except sqlite3.DatabaseError:  # damaged or foreign: started again
                     self.path.unlink(missing_ok=True)
                 except (OSError, sqlite3.Error):
@@ -484,12 +488,24 @@ class _PageResults:
             return None
         try:
             row = conn.execute("SELECT value, gen FROM pages WHERE key = ?", (key,)).fetchone()
-        except sqlite3.Error:
-            self.path = None
+        except sqlite3.OperationalError:  # locked for longer than the timeout: this page is formatted
+            return None
+        except sqlite3.Error:  # damaged inside (its header was fine): started again, empty
+            self._start_again()
             return None
         if row is None or not isinstance(row[0], bytes):
             return None
         return row[0], row[1]
+
+    def _start_again(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except sqlite3.Error:
+                pass
+        self._conn = None
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
 
     def write(self, generation: int, *, final: bool = False) -> None:
         conn = self.db()
@@ -602,8 +618,14 @@ class Store:
             return None
         gen = row[1]
         if gen is not None and gen < self.generation - 1:  # like a text: stamped every other build
+            try:
+                used = [
+                    (str(digest), str(locale), list(map(str, keys))) for digest, locale, keys in data["texts"]
+                ]
+            except (KeyError, TypeError, ValueError):
+                return None  # not what this version stores: formatted again, and stored anew
             self._pages.touched.add(key)
-            for style_digest, locale, keys in data.get("texts", []):
+            for style_digest, locale, keys in used:
                 self._shard(style_digest, locale).stale.update(dict.fromkeys(keys))
         return data
 

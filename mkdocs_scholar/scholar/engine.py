@@ -1261,6 +1261,13 @@ def _page_key(state: CitationState) -> str | None:
     ``repository`` folder (the build's index of it). The whole file's hash, not the cited entries': which
     file has a key, crossref parents and set members all come from the file.
     """
+    try:
+        return _make_page_key(state)
+    except (TypeError, ValueError):  # something the key cannot name: the page is formatted every time
+        return None
+
+
+def _make_page_key(state: CitationState) -> str | None:
     s = state.settings
     reader = state.reader
     if s.allow_locale_overrides or not _default_template(s.bibliography_template):
@@ -1352,7 +1359,9 @@ def _page_key(state: CitationState) -> str | None:
         state.cite_ids,
         state._first_cite,
     ]
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=_canonical)
+    # In order, not sorted: the order of a dict's items can be the order of the output. Every dict here
+    # is the engine's own, with text keys; the settings (the user's dicts) are made canonical apart.
+    text = json.dumps(data, ensure_ascii=False, default=_canonical)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -1366,10 +1375,21 @@ def _settings_json(settings: ScholarSettings) -> str:
     if found is None or found[0] is not settings:
         if len(_SETTINGS_JSON) > 256:
             _SETTINGS_JSON.clear()
-        text = json.dumps(asdict(settings), ensure_ascii=False, sort_keys=True, default=_canonical)
+        text = json.dumps(_typed(asdict(settings)), ensure_ascii=False, default=_canonical)
         digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
         found = _SETTINGS_JSON[id(settings)] = (settings, digest)
     return found[1]
+
+
+def _typed(value: object) -> object:
+    """A value from the configuration or front matter, for JSON: each dict as its items in their order,
+    keys with their type (YAML gives ``on: x`` a True key, ``2: x`` an int one, which JSON would make
+    "true" and "2"), and sets sorted, as ``_canonical`` does."""
+    if isinstance(value, dict):
+        return ["dict", [[type(k).__name__, repr(k), _typed(v)] for k, v in value.items()]]
+    if isinstance(value, (list, tuple)):
+        return [_typed(v) for v in value]
+    return value
 
 
 def _canonical(value: object) -> object:

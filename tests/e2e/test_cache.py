@@ -426,11 +426,54 @@ def test_every_fixture_site_builds_the_same_from_kept_results(tmp_path, name):
     root = copy_site(SITES / name, tmp_path / name)
     first = run_mkdocs(root, strict=False)
     cold = _outputs(root / "site")
-    assert pages_db(root).exists()
     second = run_mkdocs(root, strict=False)
     # Sorted: MkDocs lists unknown config keys in an order of its own, different in each process.
     assert (second.returncode, sorted(second.warnings)) == (first.returncode, sorted(first.warnings))
     assert _outputs(root / "site") == cold
+    # The second build did use kept results: marked, they show up in a third.
+    kept = mark_page_results(root)
+    if name == "quirks":  # its mkdocs.yml sets a bibliography template: every page is formatted each time
+        assert kept == 0
+        return
+    assert kept > 0
+    run_mkdocs(root, strict=False)
+    assert any(b"PAGE-KEPT-" in html for html in _outputs(root / "site").values())
+
+
+def test_a_damaged_page_results_file_is_started_again(tmp_path):
+    """A file whose header is intact but whose pages are not: the build shows the same, and the next
+    build has a new file with every page's result."""
+    root = make_site(tmp_path / "s")
+    first = content(build(root))
+    data = bytearray(pages_db(root).read_bytes())
+    page = 4096
+    assert len(data) > page
+    data[page : 2 * page] = b"\xff" * page  # SQLite pages are 4,096 bytes: the table's root page
+    pages_db(root).write_bytes(bytes(data))
+    assert content(build(root)) == first
+    assert mark_page_results(root) == 1
+    assert "PAGE-KEPT-0" in content(build(root))
+
+
+def test_settings_whose_order_or_key_types_differ_are_kept_apart(tmp_path):
+    """``bibliography_list_attributes`` are written in their order, so the order is part of the key; YAML
+    keys that are not text (``on:`` reads as True) neither break the key nor meet "true"."""
+    attrs = {"data-a": "1", "data-b": "2"}
+    root = make_site(tmp_path / "s", bibliography_list_attributes=attrs)
+    html_file = root / "site" / "index.html"
+    build(root)  # the file as written: BeautifulSoup writes attributes sorted
+    assert '<ol class="bibliography" data-a="1" data-b="2">' in html_file.read_text("utf-8")
+    mark_page_results(root)
+    yml = root / "mkdocs.yml"
+    swapped = json.dumps(dict(reversed(attrs.items())))
+    yml.write_text(yml.read_text("utf-8").replace(json.dumps(attrs), swapped), encoding="utf-8")
+    build(root)
+    assert '<ol class="bibliography" data-b="2" data-a="1">' in html_file.read_text("utf-8")
+    page = root / "docs" / "index.md"
+    page.write_text("---\nscholar:\n  type_names: {book: Book, on: Other}\n---\n" + PAGE, encoding="utf-8")
+    cold = content(build(root))  # no warning (build() checks): the page was formatted, and kept
+    assert "Lovelace" in cold and mark_page_results(root) > 0
+    assert "PAGE-KEPT-0" in content(build(root))
 
 
 def test_a_file_added_to_the_repository_folder_is_linked_on_a_warm_build(tmp_path):
