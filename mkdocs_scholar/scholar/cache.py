@@ -256,6 +256,37 @@ class DiskEntries(Mapping[str, BibEntry]):
 _TEXTS_TABLE = "CREATE TABLE IF NOT EXISTS texts (key TEXT PRIMARY KEY, text TEXT, gen INTEGER) WITHOUT ROWID"
 
 
+def _open(path: Path, table: str) -> sqlite3.Connection | None:
+    """A connection to the SQLite file at ``path`` with ``table`` in it; a damaged or foreign file is
+    started again, and None means working without it (locked by another build, or not writable)."""
+    for _ in range(2):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, timeout=5, check_same_thread=False)
+            conn.execute(table)
+            conn.execute(_SMALL_PAGE_CACHE)
+            return conn
+        except sqlite3.OperationalError:  # locked, or not writable: not damaged
+            return None
+        except sqlite3.DatabaseError:  # damaged or foreign: started again
+            path.unlink(missing_ok=True)
+        except (OSError, sqlite3.Error):
+            return None
+    return None
+
+
+def _prune(conn: sqlite3.Connection, table: str, last_dropped: int, max_rows: int) -> None:
+    """Drop the rows of ``table`` no build after ``last_dropped`` used, then the oldest beyond
+    ``max_rows`` (``table`` is one of this module's own names, never a user's)."""
+    conn.execute(f"DELETE FROM {table} WHERE gen <= ?", (last_dropped,))
+    count = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    if count > max_rows:
+        conn.execute(
+            f"DELETE FROM {table} WHERE key IN (SELECT key FROM {table} ORDER BY gen LIMIT ?)",
+            (count - max_rows,),
+        )
+
+
 # Entries whose texts are read ahead of the pages that ask for them (about ten pages of five citations).
 _READ_AHEAD = 48
 
@@ -302,20 +333,8 @@ class _Shard:
                 self._absent = True  # a cold build asks for every text: looked for once
                 return None
             self._absent = False
-            for _ in range(2):
-                try:
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
-                    conn = sqlite3.connect(self.path, timeout=5, check_same_thread=False)
-                    conn.execute(_TEXTS_TABLE)
-                    conn.execute(_SMALL_PAGE_CACHE)
-                    self._conn, self._pid = conn, os.getpid()
-                    break
-                except sqlite3.OperationalError:  # locked by another build, or not writable: not damaged
-                    break
-                except sqlite3.DatabaseError:  # damaged or foreign: started again
-                    self.path.unlink(missing_ok=True)
-                except (OSError, sqlite3.Error):
-                    break
+            self._conn = _open(self.path, _TEXTS_TABLE)
+            self._pid = os.getpid()
             if self._conn is None:
                 self.path = None  # not writable: this build works without it
         return self._conn
@@ -425,13 +444,7 @@ class _Shard:
                         self.entries[key][2] = generation
                 used = [(generation, k) for k in self.stale]
                 conn.executemany("UPDATE texts SET gen = ? WHERE key = ?", used)
-                conn.execute("DELETE FROM texts WHERE gen <= ?", (generation - keep_builds,))
-                count = conn.execute("SELECT count(*) FROM texts").fetchone()[0]
-                if count > max_entries:
-                    conn.execute(
-                        "DELETE FROM texts WHERE key IN (SELECT key FROM texts ORDER BY gen LIMIT ?)",
-                        (count - max_entries,),
-                    )
+                _prune(conn, "texts", generation - keep_builds, max_entries)
             os.utime(self.path)  # recently used: pruned last
         except (OSError, sqlite3.Error):
             pass  # a cache that cannot be written only means formatting again next time
@@ -461,21 +474,8 @@ class _PageResults:
         if self.path is None:
             return None
         if self._conn is None or self._pid != os.getpid():  # never a connection across fork
-            self._conn = None
-            for _ in range(2):
-                try:
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
-                    conn = sqlite3.connect(self.path, timeout=5, check_same_thread=False)
-                    conn.execute(_PAGES_TABLE)
-                    conn.execute(_SMALL_PAGE_CACHE)
-                    self._conn, self._pid = conn, os.getpid()
-                    break
-                except sqlite3.OperationalError:  # locked by another build, or not writable: not damaged
-                    break
-                except sqlite3.DatabaseError:  # damaged or foreign: started again
-                    self.path.unlink(missing_ok=True)
-                except (OSError, sqlite3.Error):
-                    break
+            self._conn = _open(self.path, _PAGES_TABLE)
+            self._pid = os.getpid()
             if self._conn is None:
                 self.path = None  # not writable: this build works without it
         return self._conn
@@ -521,13 +521,7 @@ class _PageResults:
                 )
                 conn.executemany("UPDATE pages SET gen = ? WHERE key = ?", [(generation, k) for k in touched])
                 if final:
-                    conn.execute("DELETE FROM pages WHERE gen <= ?", (generation - KEEP_BUILDS,))
-                    count = conn.execute("SELECT count(*) FROM pages").fetchone()[0]
-                    if count > MAX_PAGE_RESULTS:
-                        conn.execute(
-                            "DELETE FROM pages WHERE key IN (SELECT key FROM pages ORDER BY gen LIMIT ?)",
-                            (count - MAX_PAGE_RESULTS,),
-                        )
+                    _prune(conn, "pages", generation - KEEP_BUILDS, MAX_PAGE_RESULTS)
         except sqlite3.Error:
             pass  # a cache that cannot be written only means formatting again next time
 
