@@ -699,7 +699,8 @@ class CitationState:
             ids, first_id = set(found["ids"]), dict(found["first_id"])
             cite_ids = {k: list(v) for k, v in found["cite_ids"].items()}
             first_cite, bibtex = dict(found["first_cite"]), list(found["bibtex"])
-            if not isinstance(found["rendered"], dict):
+            rendered = found["rendered"]
+            if not isinstance(rendered, dict) or not all(isinstance(v, str) for v in rendered.values()):
                 return False
         except (KeyError, TypeError, ValueError, AttributeError):
             return False  # not what this version stores: formatted again
@@ -1333,7 +1334,7 @@ def _make_page_key(state: CitationState) -> str | None:
     data = [
         _PAGE_FORMAT,
         lib.store.fingerprint,
-        _settings_json(s),
+        _settings_digest(s),
         styles,
         defaults,
         [
@@ -1365,19 +1366,19 @@ def _make_page_key(state: CitationState) -> str | None:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-_SETTINGS_JSON: dict[int, tuple[ScholarSettings, str]] = {}
+_SETTINGS_DIGESTS: dict[int, tuple[ScholarSettings, str]] = {}
 
 
-def _settings_json(settings: ScholarSettings) -> str:
+def _settings_digest(settings: ScholarSettings) -> str:
     """The hash of the settings as JSON, made once per settings object (pages without overrides share the
     site's)."""
-    found = _SETTINGS_JSON.get(id(settings))
+    found = _SETTINGS_DIGESTS.get(id(settings))
     if found is None or found[0] is not settings:
-        if len(_SETTINGS_JSON) > 256:
-            _SETTINGS_JSON.clear()
+        if len(_SETTINGS_DIGESTS) > 256:
+            _SETTINGS_DIGESTS.clear()
         text = json.dumps(_typed(asdict(settings)), ensure_ascii=False, default=_canonical)
         digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-        found = _SETTINGS_JSON[id(settings)] = (settings, digest)
+        found = _SETTINGS_DIGESTS[id(settings)] = (settings, digest)
     return found[1]
 
 
