@@ -1327,7 +1327,7 @@ def _make_page_key(state: CitationState) -> str | None:
             proc = lib.processor(spec or s.style, s.locale, search)
             styles.append([spec, str(proc.ref.path), proc.digest, proc.locale])
         defaults = (
-            [lib.load(p).source for p in lib.default_files(s)] if state.details_enabled else []
+            [lib.load(p).source for p in lib.files_for(s, [])] if state.details_enabled else []
         )  # details links are to entries of the default files
     except ScholarError:
         return None
@@ -1342,7 +1342,6 @@ def _make_page_key(state: CitationState) -> str | None:
             state.details_enabled,
             str(state.docs_dir),
             state.page_link(""),
-            state.wrap_html is None,
         ],
         None
         if reader is None
