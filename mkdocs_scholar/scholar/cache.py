@@ -336,7 +336,7 @@ class _Shard:
             self._conn = _open(self.path, _TEXTS_TABLE)
             self._pid = os.getpid()
             if self._conn is None:
-                self.path = None  # not writable: this build works without it
+                self.path = None  # locked by another build or not writable: this process works without it
         return self._conn
 
     def mark_used(self, key: str, gen: int | None, generation: int) -> None:
@@ -477,7 +477,7 @@ class _PageResults:
             self._conn = _open(self.path, _PAGES_TABLE)
             self._pid = os.getpid()
             if self._conn is None:
-                self.path = None  # not writable: this build works without it
+                self.path = None  # locked by another build or not writable: this process works without it
         return self._conn
 
     def read(self, key: str) -> tuple[bytes, int | None] | None:
