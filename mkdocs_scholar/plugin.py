@@ -43,7 +43,14 @@ from .liquid.site import PageRecord, site_index
 from .render import BuildState, PageInput, SiteFacts, render_page
 from .scholar.cache import Store
 from .scholar.errors import Problem, ScholarError
-from .scholar.reader import Reader, ReaderOptions, Repository, bibtex_file, without_search_marks
+from .scholar.reader import (
+    Reader,
+    ReaderOptions,
+    Repository,
+    bibtex_file,
+    show_extras,
+    without_search_marks,
+)
 from .scholar.settings import ScholarSettings
 from .site_bibliography import DEFAULT_PAGE, MARKER, SiteCitations
 
@@ -220,7 +227,7 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         if not self.config.enabled or self.build is None:
             return None
         output = excerpts.link_excerpt_citations(
-            output, self.build.settings.cite_class, relative_root(page.url)
+            show_extras(output), self.build.settings.cite_class, relative_root(page.url)
         )
         return without_search_marks(output)
 
@@ -296,7 +303,9 @@ def _reader(options: ScholarConfig, config: MkDocsConfig) -> Reader | None:
         bibtex_button=options.bibtex_button,
     )
     # The BibTeX of a page's entries goes to a .bib file of its own, written after the build.
-    return Reader(chosen, Repository(Path(config.docs_dir)), bibtex_files={}) if chosen.any else None
+    # Their extras wait in comments until on_post_page shows them (reader.py, ``show_extras``).
+    reader = Reader(chosen, Repository(Path(config.docs_dir)), bibtex_files={}, deferred_extras=True)
+    return reader if chosen.any else None
 
 
 def _report(problems: list[Problem], path: str | None = None) -> None:

@@ -1347,6 +1347,7 @@ def _make_page_key(state: CitationState) -> str | None:
         if reader is None
         else [
             vars(reader.options),
+            reader.deferred_extras,
             reader.page_file,
             reader.page_file_href,
             reader.bibtex_files is None,

@@ -114,6 +114,50 @@ def test_backlink_slots_are_filled_or_emptied():
     assert filled.count("scholar-backlinks") == 1
 
 
+def test_deferred_extras_wait_in_a_comment_and_come_back_unchanged():
+    """With ``deferred_extras`` (the plugin's pages), an entry's extras are one HTML comment in the page
+    until ``show_extras``: a parser of the page then reads none of their tags (Material's search and
+    reading time). Shown again they are what a page without the comment has, to the character, with
+    "--" and "-->" in a URL and a key, and the searchable "Cited in" stays outside the comment."""
+    from html.parser import HTMLParser
+
+    from mkdocs_scholar.scholar.reader import CitedIn, show_extras
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags, self.comments = [], []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+
+        def handle_comment(self, data):
+            self.comments.append(data)
+
+    item = {"URL": "https://example.org/a--b-->c", "DOI": "10.1/x--y"}
+    text = bibtex_text(entry(), [], ["{", "}"])
+    cited = {"a--b": [CitedIn("../p--q/", "P")]}
+    pages = {}
+    for deferred in (False, True):
+        reader = Reader(ReaderOptions(), deferred_extras=deferred).for_site_page(cited)
+        out = reader.entry_extras(
+            "a--b", item, "a--b", repository="", delimiter=".", site_root="./", bibtex=text
+        )
+        pages[deferred] = reader.fill_backlinks(
+            f'<li><span id="a--b">A</span>{out}</li>', {"a--b": ["cite-a--b-1"]}
+        )
+    plain, hidden = pages[False], pages[True]
+    assert "\ue104" not in hidden and "\ue105" not in hidden
+    parsed = Tags()
+    parsed.feed(hidden)
+    assert parsed.tags == ["li", "span", "span", "a"]  # the entry and "Cited in" with its link, no extra
+    assert len(parsed.comments) == 2  # the links; the backlinks and the BibTeX block
+    assert show_extras(hidden) == plain
+    assert show_extras(plain) == plain
+    for needle in ('href="https://example.org/a--b--&gt;c"', 'href="#cite-a--b-1"', "scholar-bibtex"):
+        assert needle in plain
+
+
 def test_mark_math_wraps_once():
     once = mark_math(r"On \(x^2\) and \[y\]")
     assert once == r'On <span class="scholar-math">\(x^2\)</span> and <span class="scholar-math">\[y\]</span>'
