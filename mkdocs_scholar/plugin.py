@@ -37,7 +37,6 @@ from . import (
     site_bibliography,
     sources,
 )
-from .background import FileWriter
 from .config import ScholarConfig
 from .liquid.environment import relative_root
 from .liquid.site import PageRecord, site_index
@@ -51,7 +50,6 @@ from .scholar.reader import (
     bibtex_file,
     show_extras,
     without_search_marks,
-    write_files,
 )
 from .scholar.settings import ScholarSettings
 from .site_bibliography import DEFAULT_PAGE, MARKER, SiteCitations
@@ -78,7 +76,6 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         self._site_citations = SiteCitations()
         self._site_page: Page | None = None
         self._shared_bib_files: set[str] = set()  # .bib file names two pages' URLs map to
-        self._writer = FileWriter()  # the pages' .bib files, written while the next pages render
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -220,9 +217,8 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         reader = self.build.reader
         if reader is not None and bibtex_file(page.url) not in self._shared_bib_files:
             # The page's .bib file now: the build does not hold every page's BibTeX to its end.
-            chosen = reader.take_bibtex_files([page.url])
-            if chosen:
-                self._writer.submit(write_files, Path(config.site_dir), chosen)
+            for message in reader.write_bibtex_files(Path(config.site_dir), [page.url]):
+                log.warning(message)
         return result.markdown
 
     # Excerpts are rendered into index pages by Material's blog: fix their citation links at the end; and
@@ -260,8 +256,6 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        for message in self._writer.finish():
-            log.warning(message)
         if self._redirects:
             for message in permalinks.write_redirects(Path(config.site_dir), self._redirects):
                 log.warning(message)
@@ -277,11 +271,9 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         self._stage.clear()
 
     def on_build_error(self, *, error: Exception) -> None:
-        self._writer.finish()  # the build failed already: what was not written goes unsaid
         self._stage.clear()
 
     def on_shutdown(self) -> None:
-        self._writer.finish()
         self._stage.clear()
 
     def _convert_bib_pages(self, files: Files, config: MkDocsConfig) -> None:

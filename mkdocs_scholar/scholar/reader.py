@@ -143,16 +143,32 @@ class Reader:
     def write_bibtex_files(self, site_dir: Path, urls: Iterable[str] | None = None) -> list[str]:
         """Write each page's .bib file into the built site (``bibtex_files``), or only the files of the
         pages at ``urls`` (a page just rendered: its file is then let go); what could not be written."""
-        return write_files(site_dir, self.take_bibtex_files(urls))
-
-    def take_bibtex_files(self, urls: Iterable[str] | None = None) -> list[tuple[str, list[str]]]:
-        """The .bib files of the pages at ``urls`` (all of them for None), as (site path, entry texts in
-        order), let go here: for ``write_files``, which may then run on another thread."""
+        failed = []
+        made: set[str] = set()
         files = self.bibtex_files or {}
         if urls is None:
-            return [(name, list(texts)) for name, texts in files.items()]
-        names = [bibtex_file(url) for url in urls]
-        return [(name, list(files.pop(name))) for name in names if name in files]
+            chosen = list(files.items())
+        else:
+            names = [bibtex_file(url) for url in urls]
+            chosen = [(name, files.pop(name)) for name in names if name in files]
+        for path, texts in chosen:
+            # Named from page URLs, not by a page's text: kept inside the site by their spelling alone
+            # (resolving each path cost more than writing the file).
+            rel = posixpath.normpath(path)
+            if rel.startswith(("/", "../")) or rel in (".", ".."):
+                continue
+            target = site_dir / rel
+            try:
+                if target.parent.as_posix() not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent.as_posix())
+                with open(target, "w", encoding="utf-8") as f:
+                    f.write("\n\n".join(texts) + "\n")
+            except OSError as exc:
+                failed.append(
+                    f"{path}: cannot be written ({exc.strerror or exc}); its BibTeX blocks show a link only"
+                )
+        return failed
 
     # -- citations ------------------------------------------------------------------------------
     def cite_attributes(self, cite_id: str, preview: str | None) -> str:
@@ -225,31 +241,6 @@ class Reader:
         if _EXTRAS_START in text:
             text = _MARKED_EXTRAS_RE.sub(lambda m: f"{_HIDDEN}{m.group(1).replace('-', '&#45;')} -->", text)
         return text
-
-
-def write_files(site_dir: Path, chosen: Iterable[tuple[str, list[str]]]) -> list[str]:
-    """Write each (site path, entry texts) of ``take_bibtex_files`` under ``site_dir``; what could not be
-    written."""
-    failed = []
-    made: set[str] = set()
-    for path, texts in chosen:
-        # Named from page URLs, not by a page's text: kept inside the site by their spelling alone
-        # (resolving each path cost more than writing the file).
-        rel = posixpath.normpath(path)
-        if rel.startswith(("/", "../")) or rel in (".", ".."):
-            continue
-        target = site_dir / rel
-        try:
-            if target.parent.as_posix() not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent.as_posix())
-            with open(target, "w", encoding="utf-8") as f:
-                f.write("\n\n".join(texts) + "\n")
-        except OSError as exc:
-            failed.append(
-                f"{path}: cannot be written ({exc.strerror or exc}); its BibTeX blocks show a link only"
-            )
-    return failed
 
 
 def show_extras(page_html: str) -> str:
