@@ -411,6 +411,27 @@ def test_pages_bibtex_files_are_written_as_the_pages_render(tmp_path):
     assert len([w for w in written if w.startswith("assets/mkdocs_scholar/bibtex/blog/")]) == 2, written
 
 
+def test_a_pages_bibtex_file_that_cannot_be_written_is_a_warning(tmp_path):
+    """A page's .bib file that cannot be written is a warning naming it (``--strict`` fails), and the
+    build goes on. ``a.md`` names bibtex/a.bib and ``a.bib/b.md`` needs a folder of that name: one of the
+    two cannot be written."""
+    root = copy_site(READER, tmp_path / "site-src")
+    for path, key in (("a.md", "roe2019"), ("a.bib/b.md", "moe2017")):
+        (root / "docs" / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / "docs" / path).write_text(f"# Page\n\n{{% cite {key} %}}\n\n{{% bibliography --cited %}}\n")
+    strict = run_mkdocs(root)
+    assert strict.returncode != 0
+    assert re.search(
+        r"WARNING .*assets/mkdocs_scholar/bibtex/a\.bib(/b\.bib)?: cannot be written", strict.log
+    )
+    assert "Traceback" not in strict.log
+    lenient = run_mkdocs(root, strict=False)
+    assert lenient.returncode == 0, lenient.log
+    assert (lenient.site / "a" / "index.html").is_file() and (
+        lenient.site / "a.bib" / "b" / "index.html"
+    ).is_file()
+
+
 def test_two_pages_that_name_one_bibtex_file_share_it(tmp_path):
     """``index.md`` (URL ``/``) and ``index/index.md`` (URL ``/index/``) both name bibtex/index.bib. The
     file is written once, after the build, with both pages' entries, and each BibTeX link leads to its
