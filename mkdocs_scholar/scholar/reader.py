@@ -35,7 +35,8 @@ BIBTEX_DIR = "assets/mkdocs_scholar/bibtex"  # where the pages' .bib files go in
 # A backlinks slot in a formatted entry: filled by ``Reader.fill_backlinks`` once every citation of the
 # page is known (bibliographies are formatted before the citations that link to them).
 _SLOT = "\ue102{}\ue103"
-_SLOT_RE = re.compile("\ue102([^\ue103]*)\ue103")
+_HIDDEN_SLOT = "\ue106{}\ue103"  # the same inside hidden extras (below): filled with backlinks fit for it
+_SLOT_RE = re.compile("([\ue102\ue106])([^\ue103]*)\ue103")
 # On what the reader features add around an entry (link labels, ↩, the BibTeX block): Material's search
 # leaves such an element out of its index (and takes the attribute off the page), so searching for
 # "BibTeX" or "DOI" does not find every page with references, and the index is smaller.
@@ -44,11 +45,9 @@ _NOT_SEARCHED = ' data-search-exclude="true"'
 # is finished (``show_extras``, in on_post_page): Material's search, its blog's reading time and any other
 # plugin that parses the page's HTML then pass each entry's extras in one step instead of reading every tag
 # (bench/handlers.py on the default bench site: search 0.40 s → 0.24 s, reading time 0.25 s → 0.16 s). They
-# are marked while the page is formatted (the backlinks are filled in last) and hidden in ``fill_backlinks``,
-# without the search marks, which nothing reads then. A comment may not hold "--": each is written
+# are hidden as the entry is formatted, without the search marks, which nothing reads then; a backlinks
+# slot in them is filled in as they are (``fill_backlinks``). A comment may not hold "--": each is written
 # "-&#45;", so no text in it (a URL, a key) can end it early.
-_EXTRAS_START, _EXTRAS_END = "\ue104", "\ue105"
-_MARKED_EXTRAS_RE = re.compile("\ue104([^\ue105]*)\ue105")
 _HIDDEN = "<!--scholar-extras "
 _HIDDEN_RE = re.compile(r"<!--scholar-extras (.*?) -->", re.S)
 
@@ -203,23 +202,22 @@ class Reader:
                     f'<a class="scholar-link" href="{html.escape(href)}">{html.escape(label)}</a>'
                     for label, href in links
                 )
-                out += self._deferred(f' <span class="scholar-links"{_NOT_SEARCHED}>{inner}</span>')
+                links_html = f' <span class="scholar-links"{_NOT_SEARCHED}>{inner}</span>'
+                out += _hidden(_for_comment(links_html)) if self.deferred_extras else links_html
         if self.cited_in is not None and self.cited_in.get(key):  # searched: the pages' titles
             pages = ", ".join(
                 f'<a href="{html.escape(p.href)}">{html.escape(p.title, quote=False)}</a>'
                 for p in self.cited_in[key]
             )
             out += f' <span class="scholar-cited-in">Cited in {pages}</span>'
-        rest = ""
-        if self.options.backlinks:
-            rest += _SLOT.format(anchor)  # filled with its own leading space, or with nothing
+        slot = block = ""
+        if self.options.backlinks:  # filled with its own leading space, or with nothing
+            slot = (_HIDDEN_SLOT if self.deferred_extras else _SLOT).format(anchor)
         if self.options.bibtex_button and bibtex is not None:
-            rest += self._bibtex_link(key, bibtex, site_root) if self.page_file else _bibtex_block(bibtex)
-        return out + self._deferred(rest)
-
-    def _deferred(self, extras: str) -> str:
-        """``extras`` marked to be hidden once the page is formatted, where the generator shows them later."""
-        return f"{_EXTRAS_START}{extras}{_EXTRAS_END}" if extras and self.deferred_extras else extras
+            block = self._bibtex_link(key, bibtex, site_root) if self.page_file else _bibtex_block(bibtex)
+        if self.deferred_extras and (slot or block):
+            return out + _hidden(slot + _for_comment(block))
+        return out + slot + block
 
     def _bibtex_link(self, key: str, text: str, site_root: str) -> str:
         """The entry's <details>, linking to the entry in the page's .bib file (``#N``: its place there;
@@ -235,17 +233,24 @@ class Reader:
         )
 
     def fill_backlinks(self, text: str, cite_ids: Mapping[str, list[str]]) -> str:
-        """Put each entry's backlinks in its slot; an entry nobody on the page cites gets none. Then the
-        extras marked to wait (``deferred_extras``) go into their comments: the page's HTML is final."""
-        if "\ue102" in text:
-            text = _SLOT_RE.sub(lambda m: backlinks_html(cite_ids.get(m.group(1), [])), text)
-        if _EXTRAS_START in text:
-            text = _MARKED_EXTRAS_RE.sub(_hidden, text)
-        return text
+        """Put each entry's backlinks in its slot; an entry nobody on the page cites gets none."""
+        if "\ue103" not in text:
+            return text
+
+        def fill(m: re.Match[str]) -> str:
+            out = backlinks_html(cite_ids.get(m.group(2), []))
+            return _for_comment(out) if m.group(1) == "\ue106" else out
+
+        return _SLOT_RE.sub(fill, text)
 
 
-def _hidden(m: re.Match[str]) -> str:
-    return f"{_HIDDEN}{m.group(1).replace(_NOT_SEARCHED, '').replace('--', '-&#45;')} -->"
+def _for_comment(extras: str) -> str:
+    """Extras fit to wait in a comment: no search mark, and no "--" (``show_extras`` undoes it)."""
+    return extras.replace(_NOT_SEARCHED, "").replace("--", "-&#45;")
+
+
+def _hidden(extras: str) -> str:
+    return f"{_HIDDEN}{extras} -->"
 
 
 def show_extras(page_html: str) -> str:
