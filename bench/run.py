@@ -10,9 +10,10 @@ For each style it writes two sites under --workdir: ``scholar`` (posts with ``{%
 citation tag removed beforehand, the plugin off), so both pay for Markdown, Material and its blog plugin.
 A third, ``output``, holds the pages as the plugin renders them, built without it: the time MkDocs and
 Material need for the citations and bibliographies themselves, which no plugin work can go below.
-Each is built in a fresh process ``--runs`` times; the scholar site cold (its disk cache deleted first) and
-warm (cache kept from the build before). Wall time is the median, peak memory the largest maximum resident
-set of the build processes. Then ``mkdocs serve``'s rebuilds are timed in one process, the way serve runs
+Each is built in a fresh process ``--runs`` times, in rounds (baseline, output, scholar cold with its disk
+cache deleted first, scholar warm with the cache kept), so that the machine's drift over minutes falls on
+all of them. Wall time is the median; a ratio is the median of each round's ratio to that round's baseline;
+peak memory is the largest maximum resident set of the build processes. Then ``mkdocs serve``'s rebuilds are timed in one process, the way serve runs
 them (a new config and plugin objects per rebuild, the process and its memory kept): no change, one post
 edited, the .bib edited. ``in plugin`` is the time spent inside the scholar plugin's event handlers.
 
@@ -384,14 +385,24 @@ def bench_case(label: str, sites: dict, runs: int) -> dict:
     build_once(base, cold=False)
     build_once(sch, cold=True)
     output = write_output_site(sites)
-    baseline = [build_once(base, cold=False) for _ in range(runs)]
-    floor = [build_once(output, cold=False) for _ in range(runs)]
-    cold, warm = [], []
+    # In rounds, each build of a round after the other: the machine's speed drifts over minutes, and a
+    # ratio is taken within a round (the median over rounds), between builds a few seconds apart.
+    baseline: list[Run] = []
+    floor: list[Run] = []
+    cold: list[Run] = []
+    warm: list[Run] = []
     for _ in range(runs):
+        baseline.append(build_once(base, cold=False))
+        floor.append(build_once(output, cold=False))
         cold.append(build_once(sch, cold=True))
         warm.append(build_once(sch, cold=False))
     b = median([r.wall for r in baseline])
+    ratios = {
+        name: median([r.wall / base_run.wall for r, base_run in zip(runs_of, baseline, strict=True)])
+        for name, runs_of in (("output", floor), ("cold", cold), ("warm", warm))
+    }
     result = {
+        "ratios": ratios,
         "case": label,
         "baseline_s": b,
         "cold_s": median([r.wall for r in cold]),
@@ -426,19 +437,20 @@ def report(r: dict) -> str:
     )
     lines.append("|---|---|---|---|---|---|---|---|---|")
     base_rss, base_cpu = r["baseline_rss_mb"], r["baseline_cpu_s"]
+    ratio = r["ratios"]  # the median of each round's ratio (bench_case)
     lines.append(
         f"| baseline (no citations, no plugin) | {b:.2f} s | 1.00 | {base_cpu:.2f} s | 1.00 | - | - "
         f"| {base_rss:.0f} MB | 1.00 |"
     )
     w, cpu, rss = r["output_s"], r["output_cpu_s"], r["output_rss_mb"]
     lines.append(
-        f"| plugin's output, built without the plugin | {w:.2f} s | {w / b:.2f} | {cpu:.2f} s "
+        f"| plugin's output, built without the plugin | {w:.2f} s | {ratio['output']:.2f} | {cpu:.2f} s "
         f"| {cpu / base_cpu:.2f} | - | - | {rss:.0f} MB | {rss / base_rss:.2f} |"
     )
     for kind in ("cold", "warm"):
         w, cpu = r[f"{kind}_s"], r[f"{kind}_cpu_s"]
         lines.append(
-            f"| scholar, {kind} cache | {w:.2f} s | {w / b:.2f} | {cpu:.2f} s | {cpu / base_cpu:.2f} "
+            f"| scholar, {kind} cache | {w:.2f} s | {ratio[kind]:.2f} | {cpu:.2f} s | {cpu / base_cpu:.2f} "
             f"| {r[f'{kind}_plugin_s']:.2f} s | {r[f'{kind}_bib_s']:.2f} s "
             f"| {r[f'{kind}_rss_mb']:.0f} MB | {r[f'{kind}_rss_mb'] / base_rss:.2f} |"
         )
