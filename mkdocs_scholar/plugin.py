@@ -222,7 +222,10 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         return result.markdown
 
     # Excerpts are rendered into index pages by Material's blog: fix their citation links at the end; and
-    # the search has indexed every page by now: the marks that kept the reader extras out of it go.
+    # the search has indexed every page by now: the reader extras come out of their comments, and the marks
+    # that kept them out of it go. Before every other plugin's on_post_page: one that drops HTML comments
+    # (a minifier listed before this plugin) would drop the extras with them.
+    @event_priority(100)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled or self.build is None:
             return None

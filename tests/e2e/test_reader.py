@@ -198,6 +198,28 @@ def test_no_search_mark_reaches_a_finished_page(reader, tmp_path):
             assert "scholar-extras" not in page.read_text(encoding="utf-8"), page
 
 
+def test_a_plugin_that_drops_html_comments_after_the_page_is_finished_keeps_the_extras(tmp_path):
+    """The extras wait in HTML comments while the page is read, and come out of them in on_post_page
+    before any other plugin's (priority 100): a minifier that drops comments there, listed before this
+    plugin (a hook at priority 50 stands for it), finds them out already."""
+    root = copy_site(READER, tmp_path / "s")
+    (root / "hooks.py").write_text(
+        "import re\n"
+        "from mkdocs.plugins import event_priority\n\n\n"
+        "@event_priority(50)\n"
+        "def on_post_page(output, page, config):\n"
+        "    return re.sub(r'<!--.*?-->', '', output, flags=re.S)\n",
+        encoding="utf-8",
+    )
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - hooks.py\n", encoding="utf-8")
+    build = run_mkdocs(root)
+    assert build.returncode == 0, build.log
+    _, soup = first(build)
+    for extra in (".scholar-links a", "details.scholar-bibtex", ".scholar-backlinks a"):
+        assert entry_li(soup, "doe2020").select(extra), extra
+
+
 def bibtex_of(build, page, soup, key):
     """The BibTeX an entry's <details> leads to: the Nth entry of the page's .bib file (``#N``)."""
     link = entry_li(soup, key).select_one("details.scholar-bibtex a.scholar-bibtex-file")
