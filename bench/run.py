@@ -13,9 +13,10 @@ Material need for the citations and bibliographies themselves, which no plugin w
 Each is built in a fresh process ``--runs`` times, in rounds (baseline, output, scholar cold with its disk
 cache deleted first, scholar warm with the cache kept), so that the machine's drift over minutes falls on
 all of them. Wall time is the median; a ratio is the median of each round's ratio to that round's baseline;
-peak memory is the largest maximum resident set of the build processes. Then ``mkdocs serve``'s rebuilds are timed in one process, the way serve runs
-them (a new config and plugin objects per rebuild, the process and its memory kept): no change, one post
-edited, the .bib edited. ``in plugin`` is the time spent inside the scholar plugin's event handlers.
+peak memory is the largest maximum resident set of the build processes. Then ``mkdocs serve``'s rebuilds
+are timed in one process, the way serve runs them (a new config and plugin objects per rebuild, the
+process and its memory kept): no change, one post edited, the .bib edited. ``in plugin`` is the time
+spent inside the scholar plugin's event handlers.
 
 Generated .bib entries are synthetic: names, titles and venues are drawn from small word lists by a seeded
 random generator, with some LaTeX (accents, case protection, ``--``) as real files have.

@@ -440,7 +440,8 @@ def test_a_pages_bibtex_file_that_cannot_be_written_is_a_warning(tmp_path):
     root = copy_site(READER, tmp_path / "site-src")
     for path, key in (("a.md", "roe2019"), ("a.bib/b.md", "moe2017")):
         (root / "docs" / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / "docs" / path).write_text(f"# Page\n\n{{% cite {key} %}}\n\n{{% bibliography --cited %}}\n")
+        text = f"# Page\n\n{{% cite {key} %}}\n\n{{% bibliography --cited %}}\n"
+        (root / "docs" / path).write_text(text, encoding="utf-8")
     strict = run_mkdocs(root)
     assert strict.returncode != 0
     assert re.search(
