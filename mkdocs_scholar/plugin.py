@@ -49,7 +49,6 @@ from .scholar.reader import (
     Repository,
     bibtex_file,
     show_extras,
-    without_search_marks,
 )
 from .scholar.settings import ScholarSettings
 from .site_bibliography import DEFAULT_PAGE, MARKER, SiteCitations
@@ -222,17 +221,16 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         return result.markdown
 
     # Excerpts are rendered into index pages by Material's blog: fix their citation links at the end; and
-    # the search has indexed every page by now: the reader extras come out of their comments, and the marks
-    # that kept them out of it go. Before every other plugin's on_post_page: one that drops HTML comments
-    # (a minifier listed before this plugin) would drop the extras with them.
+    # the search has indexed every page by now: the reader extras come out of their comments. Before every
+    # other plugin's on_post_page: one that drops HTML comments (a minifier listed before this plugin)
+    # would drop the extras with them.
     @event_priority(100)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled or self.build is None:
             return None
-        output = excerpts.link_excerpt_citations(
+        return excerpts.link_excerpt_citations(
             show_extras(output), self.build.settings.cite_class, relative_root(page.url)
         )
-        return without_search_marks(output)
 
     # After every page has rendered, before any is written: the site-wide bibliography can list them all.
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> None:

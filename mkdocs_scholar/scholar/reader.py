@@ -40,9 +40,10 @@ _HIDDEN_SLOT = "\ue106{}\ue103"  # the same inside hidden extras (below): filled
 # faster than for a class of two characters (0.05 ms against 0.33 ms on 30 kB).
 _SLOT_RE = re.compile("\ue102([^\ue103]*)\ue103")
 _HIDDEN_SLOT_RE = re.compile("\ue106([^\ue103]*)\ue103")
-# On what the reader features add around an entry (link labels, ↩, the BibTeX block): Material's search
-# leaves such an element out of its index (and takes the attribute off the page), so searching for
-# "BibTeX" or "DOI" does not find every page with references, and the index is smaller.
+# On what the reader features add around an entry (link labels, ↩, the BibTeX block), where a generator
+# cannot defer them (below): Material's search leaves such an element out of its index (and takes the
+# attribute off the page), so searching for "BibTeX" or "DOI" does not find every page with references,
+# and the index is smaller.
 _NOT_SEARCHED = ' data-search-exclude="true"'
 # Those elements, on the plugin's pages (``Reader.deferred_extras``), wait in an HTML comment until the page
 # is finished (``show_extras``, in on_post_page): Material's search, its blog's reading time and any other
@@ -263,12 +264,6 @@ def show_extras(page_html: str) -> str:
     if _HIDDEN not in page_html:
         return page_html
     return _HIDDEN_RE.sub(lambda m: m.group(1).replace("&#45;", "-"), page_html)
-
-
-def without_search_marks(page_html: str) -> str:
-    """A finished page without the marks that kept the reader extras out of Material's search index: the
-    search has read the page by then, and blog excerpts (and sites without the search) still carry them."""
-    return page_html.replace(_NOT_SEARCHED, "")
 
 
 def bibtex_file(url: str) -> str:

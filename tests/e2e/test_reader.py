@@ -180,10 +180,9 @@ def test_material_search_leaves_the_reader_extras_out_of_its_index(reader, all_o
 
 
 def test_no_search_mark_reaches_a_finished_page(reader, tmp_path):
-    """Material's search takes the marks off a page's own content; the plugin takes them off the rest
-    (post excerpts on the blog's index and archive pages), and off every page of a site without the
-    search. The comments the extras wait in are gone from every page too, the site-wide bibliography
-    and the excerpts included."""
+    """No search mark reaches a finished page, with the search or without it: the plugin's extras wait in
+    comments while the search reads the page, not behind marks. The comments are gone from every page,
+    the site-wide bibliography and the post excerpts on the blog's index and archive pages included."""
     pages = list(reader.site.rglob("*.html"))
     assert any("md-post--excerpt" in p.read_text(encoding="utf-8") for p in pages)
     options = {"repository": "papers", "site_bibliography": "bibliography.md"}  # as tests/sites/reader has
