@@ -303,7 +303,8 @@ def _reader(options: ScholarConfig, config: MkDocsConfig) -> Reader | None:
         entry_links=options.entry_links,
         bibtex_button=options.bibtex_button,
     )
-    # The BibTeX of a page's entries goes to a .bib file of its own, written after the build.
+    # The BibTeX of a page's entries goes to a .bib file of its own, written once the page is rendered (a
+    # file two pages' URLs name: after the build, on_post_build).
     # Their extras wait in comments until on_post_page shows them (reader.py, ``show_extras``).
     reader = Reader(chosen, Repository(Path(config.docs_dir)), bibtex_files={}, deferred_extras=True)
     return reader if chosen.any else None

@@ -1385,7 +1385,7 @@ def _settings_digest(settings: ScholarSettings) -> str:
 def _typed(value: object) -> object:
     """A value from the configuration or front matter, for JSON: each dict as its items in their order,
     keys with their type (YAML gives ``on: x`` a True key, ``2: x`` an int one, which JSON would make
-    "true" and "2"), and sets sorted, as ``_canonical`` does."""
+    "true" and "2"); sets are left to ``_canonical``, which sorts them when the JSON is written."""
     if isinstance(value, dict):
         return ["dict", [[type(k).__name__, repr(k), _typed(v)] for k, v in value.items()]]
     if isinstance(value, (list, tuple)):
