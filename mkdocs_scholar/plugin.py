@@ -41,15 +41,10 @@ from .config import ScholarConfig
 from .liquid.environment import relative_root
 from .liquid.site import PageRecord, site_index
 from .render import BuildState, PageInput, SiteFacts, render_page
+from .scholar import hidden
 from .scholar.cache import Store
 from .scholar.errors import Problem, ScholarError
-from .scholar.reader import (
-    Reader,
-    ReaderOptions,
-    Repository,
-    bibtex_file,
-    show_extras,
-)
+from .scholar.reader import Reader, ReaderOptions, Repository, bibtex_file
 from .scholar.settings import ScholarSettings
 from .site_bibliography import DEFAULT_PAGE, MARKER, SiteCitations
 
@@ -100,6 +95,7 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             excerpt_marker=blogs.excerpt_marker(config.plugins),
             reader=_reader(self.config, config),
             stash_html=True,
+            hide_markup=True,
         )
         config.markdown_extensions.append(math.MathExtension(lambda: self._page_math))
         config.markdown_extensions.append(rawhtml.RawHtmlExtension())
@@ -221,15 +217,15 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         return result.markdown
 
     # Excerpts are rendered into index pages by Material's blog: fix their citation links at the end; and
-    # the search has indexed every page by now: the reader extras come out of their comments. Before every
-    # other plugin's on_post_page: one that drops HTML comments (a minifier listed before this plugin)
-    # would drop the extras with them.
+    # the search has indexed every page by now: the citations' tags and the reader extras come out of their
+    # comments (scholar/hidden.py). Before every other plugin's on_post_page: one that drops HTML comments
+    # (a minifier listed before this plugin) would drop them too.
     @event_priority(100)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled or self.build is None:
             return None
         return excerpts.link_excerpt_citations(
-            show_extras(output), self.build.settings.cite_class, relative_root(page.url)
+            hidden.show(output), self.build.settings.cite_class, relative_root(page.url)
         )
 
     # After every page has rendered, before any is written: the site-wide bibliography can list them all.
@@ -238,7 +234,7 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         if not self.config.enabled or self.build is None or page is None or page.content is None:
             return
         titles = {f.src_uri: f.page.title for f in files.documentation_pages() if f.page and f.page.title}
-        listing = self._site_citations.render(self.build, page.url, titles)
+        listing = hidden.hide_tags(self._site_citations.render(self.build, page.url, titles), keep_first=True)
         page.content = page.content.replace(MARKER, listing, 1)
         _report(self.build.take_problems(), page.file.src_uri)
 
@@ -305,7 +301,7 @@ def _reader(options: ScholarConfig, config: MkDocsConfig) -> Reader | None:
     )
     # The BibTeX of a page's entries goes to a .bib file of its own, written once the page is rendered (a
     # file two pages' URLs name: after the build, on_post_build).
-    # Their extras wait in comments until on_post_page shows them (reader.py, ``show_extras``).
+    # Their extras wait in comments until on_post_page shows them (scholar/hidden.py).
     reader = Reader(chosen, Repository(Path(config.docs_dir)), bibtex_files={}, deferred_extras=True)
     return reader if chosen.any else None
 

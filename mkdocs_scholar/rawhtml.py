@@ -26,6 +26,8 @@ from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
+from .scholar import hidden
+
 OPEN = "<!--scholar-html-->"
 CLOSE = "<!--/scholar-html-->"
 OPEN_INLINE = "<!--scholar-inline-->"
@@ -100,7 +102,7 @@ class RawHtmlPreprocessor(Preprocessor):
                 # In fenced code, or indented as far as an indented code block (or a list item's
                 # paragraph): left to Markdown, which knows which of the two it is. Code shows the
                 # characters the engine wrote as references (engine.narrow) as themselves.
-                return widen(piece)
+                return widen(hidden.show(piece))
             placeholder = self.md.htmlStash.store(self.seen.setdefault(piece, piece))
             if inline:  # where it stands: decided in the finished HTML
                 self.inline[self.md.htmlStash.html_counter - 1] = self.seen[piece]
@@ -169,15 +171,28 @@ class InlinePiecePostprocessor(Postprocessor):
                 return m.group(0)
             context = _context(text, m.start()) or outer()
             if context == "attribute":
-                return _TAG_RE.sub("", piece).replace('"', "&quot;")
+                return _TAG_RE.sub("", hidden.show(piece)).replace('"', "&quot;")
             if context == "text":
-                return html_lib.escape(widen(piece), quote=False)
+                return html_lib.escape(widen(hidden.show(piece)), quote=False)
+            if piece.startswith(hidden.OPEN) and not _block_level(self.md, hidden.show(piece)):
+                # Its first tag waits in a comment (scholar/hidden.py), which Markdown would take for a
+                # block and lift out of its paragraph: it goes in here, as Markdown puts an inline tag.
+                return piece
             return m.group(0)
 
         return util.HTML_PLACEHOLDER_RE.sub(place, text)
 
 
 _AS_TEXT = ("code", "script")
+_FIRST_TAG_RE = re.compile(r"^\<\/?([^ >]+)")  # Markdown's RawHtmlPostprocessor.BLOCK_LEVEL_REGEX
+
+
+def _block_level(md: Markdown, html: str) -> bool:
+    """Whether Markdown's RawHtmlPostprocessor takes ``html`` for a block (a paragraph holding only it is
+    dropped, the HTML standing alone): it starts with a block-level tag, a comment or a processing
+    instruction."""
+    m = _FIRST_TAG_RE.match(html)
+    return m is not None and (m.group(1)[0] in "!?@%" or md.is_block_level(m.group(1)))
 
 
 def _context(text: str, at: int) -> str | None:

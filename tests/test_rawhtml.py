@@ -6,6 +6,7 @@ import markdown
 import pytest
 
 from mkdocs_scholar import rawhtml
+from mkdocs_scholar.scholar.hidden import hide_tags, show
 
 LIST = '<ol class="bibliography"><li><span id="k">A *starred* _title_ &amp; more</span></li></ol>'
 
@@ -119,14 +120,33 @@ SAME_AS_BARE = {
 }
 
 
+@pytest.mark.parametrize("hidden", [False, True], ids=["tags", "hidden tags"])
 @pytest.mark.parametrize("name", SAME_AS_BARE)
-def test_a_marked_citation_gives_the_html_the_bare_one_gives(name):
-    """Stashed, a citation is no longer read by Markdown's inline patterns; the page is the same."""
+def test_a_marked_citation_gives_the_html_the_bare_one_gives(name, hidden):
+    """Stashed, a citation is no longer read by Markdown's inline patterns; the page is the same. With
+    its tags in comments (the plugin's pages, scholar/hidden.py) it is the same once they are shown: a
+    citation alone in its paragraph stays in the paragraph, though Markdown takes a piece starting with
+    a comment for a block."""
     text = SAME_AS_BARE[name]
     extensions = ["toc", "tables", "fenced_code"]
     bare = markdown.Markdown(extensions=extensions).convert(text.replace("{C}", CITE))
     marked = markdown.Markdown(extensions=[*extensions, rawhtml.RawHtmlExtension()])
-    assert marked.convert(text.replace("{C}", rawhtml.wrap(CITE, inline=True))) == bare
+    piece = hide_tags(CITE) if hidden else CITE
+    assert piece.startswith("<!--") is hidden
+    assert show(marked.convert(text.replace("{C}", rawhtml.wrap(piece, inline=True)))) == bare
+
+
+@pytest.mark.parametrize(
+    "piece",
+    [LIST, '<span class="entry">A <i>b</i></span>', '<div class="entries"><span>A <i>b</i></span></div>'],
+)
+def test_a_marked_list_with_hidden_tags_is_the_same_block_once_shown(piece):
+    """A bibliography's first tag stays a tag (``keep_first``): Markdown tells from it whether a piece
+    alone in a paragraph is a block (a list, a div) or goes in the paragraph (a span)."""
+    text = "Above.\n\n{P}\n\nBelow {P} *here*.\n"
+    plain = convert(text.replace("{P}", rawhtml.wrap(piece)))
+    hidden = convert(text.replace("{P}", rawhtml.wrap(hide_tags(piece, keep_first=True))))
+    assert "scholar-hidden" in hidden and show(hidden) == plain
 
 
 @pytest.mark.parametrize(
@@ -137,12 +157,14 @@ def test_a_marked_citation_gives_the_html_the_bare_one_gives(name):
         '[x][r]\n\n[r]: https://example.org "after {C}"',
     ],
 )
-def test_a_citation_in_an_attribute_becomes_its_text(text):
+@pytest.mark.parametrize("hidden", [False, True], ids=["tags", "hidden tags"])
+def test_a_citation_in_an_attribute_becomes_its_text(text, hidden):
     """An image's alt text or a link's title holds the citation's text (Markdown gave the escaped HTML
-    source; a stash placeholder put back there would have been raw HTML inside the attribute)."""
-    html = convert(text.replace("{C}", rawhtml.wrap(CITE, inline=True)))
+    source; a stash placeholder put back there would have been raw HTML inside the attribute). A citation
+    whose tags wait in comments gives the same text, without the comments."""
+    html = convert(text.replace("{C}", rawhtml.wrap(hide_tags(CITE) if hidden else CITE, inline=True)))
     assert "(&#268;apek &amp; Li, 1921)" in html and "<a class" not in html and "\x02" not in html, html
-    assert html.count("<") == html.count(">")
+    assert html.count("<") == html.count(">") and "scholar-hidden" not in html
 
 
 @pytest.mark.parametrize(
@@ -157,12 +179,13 @@ def test_a_citation_in_an_attribute_becomes_its_text(text):
         "```\n{C}\n```",
     ],
 )
-def test_a_citation_in_code_shows_its_html_as_text(text):
+@pytest.mark.parametrize("hidden", [False, True], ids=["tags", "hidden tags"])
+def test_a_citation_in_code_shows_its_html_as_text(text, hidden):
     """As Markdown and Jekyll show HTML written in code, with the characters themselves (not the
-    ``&#268;`` the engine writes)."""
-    html = convert(text.replace("{C}", rawhtml.wrap(CITE, inline=True)))
+    ``&#268;`` the engine writes). A citation whose tags wait in comments shows its tags, not them."""
+    html = convert(text.replace("{C}", rawhtml.wrap(hide_tags(CITE) if hidden else CITE, inline=True)))
     assert "<a class" not in html and "\x02" not in html and "scholar-inline" not in html, html
-    assert "&lt;a class=" in html and "Čapek" in html, html
+    assert "&lt;a class=" in html and "Čapek" in html and "scholar-hidden" not in html, html
 
 
 @pytest.mark.parametrize(

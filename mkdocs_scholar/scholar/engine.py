@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import csl, pool
+from . import csl, hidden, pool
 from .bibtex import BibEntry, BibFile, load_bib_file, parse_bib_text
 from .cache import DiskEntries, ParsedBib, Store, Texts, entry_digest
 from .errors import Problem, ScholarError
@@ -304,6 +304,7 @@ class CitationState:
         docs_dir: Path | None = None,
         reader: Reader | None = None,
         wrap_html: Callable[..., str] | None = None,
+        hide_tags: bool = False,
     ) -> None:
         self.library = library
         self.settings = settings
@@ -330,6 +331,9 @@ class CitationState:
         self._first_cite: dict[str, str] = {}  # key -> id of its first citation link
         # Marks a bibliography's HTML for the Markdown step to keep as it is, unparsed (rawhtml.py).
         self.wrap_html = wrap_html
+        # True where the generator calls ``hidden.show`` on each finished page: the tags of what is marked
+        # wait in comments while other plugins parse the page (hidden.py).
+        self.hide_tags = hide_tags
 
     # -- lookups --------------------------------------------------------------------------------
     def _bibs(self, opts: TagOptions, line: int | None) -> list[LoadedBib] | None:
@@ -624,6 +628,13 @@ class CitationState:
         found = store.page_result(memo) if memo is not None else None
         if found is None or not self._replay(found):
             found = self._format(record=memo is not None)
+            if self.hide_tags and self.wrap_html is not None:  # kept so in the page's result
+                parts = found["rendered"]
+                for index, request in enumerate(self._requests):
+                    if self._marked(request) and str(index) in parts:
+                        parts[str(index)] = hidden.hide_tags(
+                            parts[str(index)], keep_first=not isinstance(request, _Cite)
+                        )
             if memo is not None:
                 store.keep_page_result(memo, found)
         rendered: dict[int, str] = {}
@@ -631,10 +642,8 @@ class CitationState:
             part = (
                 found["rendered"].get(str(index), "") if not isinstance(request, _Literal) else request.html
             )
-            if self.wrap_html is not None and isinstance(request, _Cite):
-                part = self.wrap_html(part, inline=True)
-            elif self.wrap_html is not None and isinstance(request, _Bibliography) and request.numbered:
-                part = self.wrap_html(part)  # a list, not an inline reference
+            if self.wrap_html is not None and self._marked(request):
+                part = self.wrap_html(part, inline=isinstance(request, _Cite))
             rendered[index] = part
 
         def put(m: re.Match) -> str:
@@ -645,6 +654,11 @@ class CitationState:
         text = _PLACEHOLDER_RE.sub(put, text)
         # Backlinks last: every citation link has its id now.
         return self.reader.fill_backlinks(text, self.cite_ids) if self.reader else text
+
+    @staticmethod
+    def _marked(request: _Cite | _Bibliography | _Literal) -> bool:
+        """Whether ``wrap_html`` marks the request's HTML: a citation (inline), or a bibliography's list."""
+        return isinstance(request, _Cite) or isinstance(request, _Bibliography) and request.numbered
 
     def _format(self, *, record: bool) -> dict:
         """Format the page's citations: the HTML of each, by request index (as a string: JSON's keys), and
@@ -1342,6 +1356,7 @@ def _make_page_key(state: CitationState) -> str | None:
             state.details_enabled,
             str(state.docs_dir),
             state.page_link(""),
+            state.hide_tags and state.wrap_html is not None,
         ],
         None
         if reader is None

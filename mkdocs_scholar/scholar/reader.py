@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from . import hidden
 from .bibtex import BibEntry
 from .paths import confined
 
@@ -46,14 +47,11 @@ _HIDDEN_SLOT_RE = re.compile("\ue106([^\ue103]*)\ue103")
 # and the index is smaller.
 _NOT_SEARCHED = ' data-search-exclude="true"'
 # Those elements, on the plugin's pages (``Reader.deferred_extras``), wait in an HTML comment until the page
-# is finished (``show_extras``, in on_post_page): Material's search, its blog's reading time and any other
+# is finished (``hidden.show``, in on_post_page): Material's search, its blog's reading time and any other
 # plugin that parses the page's HTML then pass each entry's extras in one step instead of reading every tag
 # (bench/handlers.py on the default bench site: search 0.40 s → 0.24 s, reading time 0.29 s → 0.17 s). They
 # are hidden as the entry is formatted, without the search marks, which nothing reads then; a backlinks
-# slot in them is filled in as they are (``fill_backlinks``). A comment may not hold "--": each is written
-# "-&#45;", so no text in it (a URL, a key) can end it early.
-_HIDDEN = "<!--scholar-extras "
-_HIDDEN_RE = re.compile(r"<!--scholar-extras (.*?) -->", re.S)
+# slot in them is filled in as they are (``fill_backlinks``).
 
 
 @dataclass(frozen=True)
@@ -131,7 +129,7 @@ class Reader:
     bibtex_files: dict[str, dict[str, int]] | None = None
     page_file: str | None = None  # this page's .bib file (see ``for_page``)
     page_file_href: str = ""  # the same, quoted for a URL: once a page, not once an entry
-    # True where the generator calls ``show_extras`` on each finished page: the extras wait in a comment.
+    # True where the generator calls ``hidden.show`` on each finished page: the extras wait in a comment.
     deferred_extras: bool = False
 
     def for_site_page(self, cited_in: Mapping[str, Sequence[CitedIn]]) -> Reader:
@@ -207,7 +205,7 @@ class Reader:
                     for label, href in links
                 )
                 links_html = f' <span class="scholar-links"{_NOT_SEARCHED}>{inner}</span>'
-                out += _hidden(_for_comment(links_html)) if self.deferred_extras else links_html
+                out += hidden.wrap(_for_comment(links_html)) if self.deferred_extras else links_html
         if self.cited_in is not None and self.cited_in.get(key):  # searched: the pages' titles
             pages = ", ".join(
                 f'<a href="{html.escape(p.href)}">{html.escape(p.title, quote=False)}</a>'
@@ -220,7 +218,7 @@ class Reader:
         if self.options.bibtex_button and bibtex is not None:
             block = self._bibtex_link(key, bibtex, site_root) if self.page_file else _bibtex_block(bibtex)
         if self.deferred_extras and (slot or block):
-            return out + _hidden(slot + _for_comment(block))
+            return out + hidden.wrap(slot + _for_comment(block))
         return out + slot + block
 
     def _bibtex_link(self, key: str, text: str, site_root: str) -> str:
@@ -242,28 +240,16 @@ class Reader:
             text = _SLOT_RE.sub(lambda m: backlinks_html(cite_ids.get(m.group(1), [])), text)
         if "\ue106" in text:
 
-            def hidden(m: re.Match[str]) -> str:
+            def in_comment(m: re.Match[str]) -> str:
                 return _for_comment(backlinks_html(cite_ids.get(m.group(1), [])))
 
-            text = _HIDDEN_SLOT_RE.sub(hidden, text)
+            text = _HIDDEN_SLOT_RE.sub(in_comment, text)
         return text
 
 
 def _for_comment(extras: str) -> str:
-    """Extras fit to wait in a comment: no search mark, and no "--" (``show_extras`` undoes it)."""
-    return extras.replace(_NOT_SEARCHED, "").replace("--", "-&#45;")
-
-
-def _hidden(extras: str) -> str:
-    return f"{_HIDDEN}{extras} -->"
-
-
-def show_extras(page_html: str) -> str:
-    """A finished page with the extras that waited in comments (``deferred_extras``) in place again.
-    ``&#45;`` is "-" in HTML text and attributes alike, so turning each back changes no meaning."""
-    if _HIDDEN not in page_html:
-        return page_html
-    return _HIDDEN_RE.sub(lambda m: m.group(1).replace("&#45;", "-"), page_html)
+    """Extras fit to wait in a comment: no search mark, and no "--" (``hidden.show`` undoes it)."""
+    return hidden.escape(extras.replace(_NOT_SEARCHED, ""))
 
 
 def bibtex_file(url: str) -> str:

@@ -193,8 +193,8 @@ def test_no_search_mark_reaches_a_finished_page(reader, tmp_path):
         assert any("scholar-backlinks" in p.read_text(encoding="utf-8") for p in pages)
         for page in pages:
             assert "data-search-exclude" not in page.read_text(encoding="utf-8"), page
-            # the extras wait in comments while the search reads the page (reader.py): none is left
-            assert "scholar-extras" not in page.read_text(encoding="utf-8"), page
+            # the extras and tags wait in comments while the search reads the page (hidden.py): none is left
+            assert "scholar-hidden" not in page.read_text(encoding="utf-8"), page
 
 
 def test_a_plugin_that_drops_html_comments_after_the_page_is_finished_keeps_the_extras(tmp_path):
@@ -468,3 +468,86 @@ def test_two_pages_that_name_one_bibtex_file_share_it(tmp_path):
     for page, key in ((build.site / "index.html", "roe2019"), (build.site / "index/index.html", "moe2017")):
         first_line = bibtex_of(build, page, build.soup(page), key).splitlines()[0]
         assert first_line.endswith(f"{{{key},"), (key, first_line)
+
+
+HIDDEN_HOOK = """
+import json
+import os
+import re
+
+from material.plugins.blog.readtime.parser import ReadtimeParser
+from material.plugins.search.plugin import Parser
+from mkdocs.plugins import event_priority
+
+from mkdocs_scholar.scholar.hidden import show
+
+pages = []
+
+
+def parse(parser, html):
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def search(html):
+    return [(repr(s), "".join(s.title), "".join(s.text)) for s in parse(Parser(), html).data]
+
+
+def reading(html):
+    parser = parse(ReadtimeParser(), html)
+    return "".join(parser.text), parser.images
+
+
+def tags(html):
+    return len(re.findall(r"<[a-z/]", re.sub(r"<!--.*?-->", "", html, flags=re.S)))
+
+
+# The reader extras are neither searched nor read: the page as it is, without them (each with the space
+# before it).
+EXTRAS = r' ?(<span class="scholar-(links|backlinks)".*?</span>|<details class="scholar-bibtex".*?</details>)'
+
+
+@event_priority(110)  # before the plugin's on_post_page (100) shows what waited
+def on_post_page(output, page, config):
+    shown = show(output)
+    read = re.sub(EXTRAS, "", shown, flags=re.S)
+    pages.append({
+        "url": page.url,
+        "comments": output.count("<!--scholar-hidden "),
+        "extras": len(re.findall(EXTRAS, shown, flags=re.S)),
+        "tags": tags(read),
+        "tags_while_hidden": tags(output),
+        "search": search(output) == search(read),
+        "reading": reading(output) == reading(read),
+    })
+
+
+def on_post_build(config):
+    path = os.path.join(os.path.dirname(config.config_file_path), "hidden.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(pages, f)
+"""
+
+
+def test_material_search_and_reading_time_read_the_same_with_the_tags_hidden(tmp_path):
+    """While other plugins parse a page, the tags of citations and bibliographies wait in comments, and
+    the reader extras whole (scholar/hidden.py). A hook that runs just before the plugin shows them
+    parses every built page as Material's search and its blog's reading time do: the same sections,
+    texts, words and images as from the finished page without its extras, on posts and on the blog's
+    index and archive pages (excerpts) alike, with fewer tags to read on every page that has citations."""
+    import json
+
+    root = copy_site(READER, tmp_path / "s")
+    (root / "hooks.py").write_text(HIDDEN_HOOK, encoding="utf-8")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - hooks.py\n", encoding="utf-8")
+    build = run_mkdocs(root)
+    assert build.returncode == 0, build.log
+    pages = json.loads((root / "hidden.json").read_text(encoding="utf-8"))
+    assert all(p["search"] and p["reading"] for p in pages), [p for p in pages if not p["search"]]
+    waited = {p["url"] for p in pages if p["comments"]}
+    assert {"blog/", "blog/archive/2021/"} < waited, waited  # the excerpts
+    assert any(re.match(r"blog/2021/01/01/", url) for url in waited), waited
+    assert all(p["tags_while_hidden"] < p["tags"] for p in pages if p["comments"])
+    assert sum(p["extras"] for p in pages) > 10

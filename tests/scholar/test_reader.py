@@ -116,13 +116,14 @@ def test_backlink_slots_are_filled_or_emptied():
 
 def test_deferred_extras_wait_in_a_comment_and_come_back_unchanged():
     """With ``deferred_extras`` (the plugin's pages), an entry's extras are one HTML comment in the page
-    until ``show_extras``: a parser of the page then reads none of their tags (Material's search and
+    until ``hidden.show``: a parser of the page then reads none of their tags (Material's search and
     reading time), and no "--" that could end it. Shown again they are what a page without the comment
     has once its search marks are gone (nothing needs them then), to the character, with "--" and "-->"
     in a URL and a key; the searchable "Cited in" stays outside the comment."""
     from html.parser import HTMLParser
 
-    from mkdocs_scholar.scholar.reader import CitedIn, show_extras
+    from mkdocs_scholar.scholar.hidden import show
+    from mkdocs_scholar.scholar.reader import CitedIn
 
     class Tags(HTMLParser):
         def __init__(self):
@@ -153,9 +154,9 @@ def test_deferred_extras_wait_in_a_comment_and_come_back_unchanged():
     parsed.feed(hidden)
     assert parsed.tags == ["li", "span", "span", "a"]  # the entry and "Cited in" with its link, no extra
     assert len(parsed.comments) == 2  # the links; the backlinks and the BibTeX block
-    assert all("--" not in c.removeprefix("scholar-extras") for c in parsed.comments)
-    assert show_extras(hidden) == plain.replace(' data-search-exclude="true"', "")
-    assert show_extras(plain) == plain
+    assert all("--" not in c.removeprefix("scholar-hidden") for c in parsed.comments)
+    assert show(hidden) == plain.replace(' data-search-exclude="true"', "")
+    assert show(plain) == plain
     for needle in ('href="https://example.org/a--b--&gt;c"', 'href="#cite-a--b-1"', "scholar-bibtex"):
         assert needle in plain
 
