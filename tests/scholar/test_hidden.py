@@ -143,3 +143,6 @@ def test_reader_extras_next_to_tags_join_their_comment():
 def test_show_leaves_a_page_without_hidden_html_alone():
     page = "<p>A <!-- a comment --> b</p>"
     assert show(page) is page
+    unclosed = "<p>A <!--scholar-hidden b</p>"  # not one of ours: nothing ends it
+    assert show(unclosed) == unclosed
+    assert show(f"{wrap('<i>')}x{wrap('</i>')} {unclosed}") == f"<i>x</i> {unclosed}"
