@@ -174,9 +174,10 @@ class InlinePiecePostprocessor(Postprocessor):
                 return _TAG_RE.sub("", hidden.show(piece)).replace('"', "&quot;")
             if context == "text":
                 return html_lib.escape(widen(hidden.show(piece)), quote=False)
-            if piece.startswith(hidden.OPEN) and not _block_level(self.md, hidden.show(piece)):
-                # Its first tag waits in a comment (scholar/hidden.py), which Markdown would take for a
-                # block and lift out of its paragraph: it goes in here, as Markdown puts an inline tag.
+            if piece.startswith(hidden.OPEN) and not _block_level(self.md, piece[len(hidden.OPEN) :]):
+                # Its first tag waits in a comment (scholar/hidden.py; the comment starts with it), which
+                # Markdown would take for a block and lift out of its paragraph: it goes in here, as
+                # Markdown puts an inline tag.
                 return piece
             return m.group(0)
 

@@ -136,6 +136,17 @@ def test_a_marked_citation_gives_the_html_the_bare_one_gives(name, hidden):
     assert show(marked.convert(text.replace("{C}", rawhtml.wrap(piece, inline=True)))) == bare
 
 
+@pytest.mark.parametrize("piece", ['<div class="cite"><i>A</i></div>', '<span class="cite"><i>A</i></span>'])
+def test_a_citation_with_hidden_tags_alone_in_a_paragraph_is_what_it_was(piece):
+    """A citation template may write a block (a div): alone in its paragraph it then stands without the
+    paragraph, as Markdown puts raw HTML of a block; an inline one stays in it. Hidden, the same."""
+    text = "Above.\n\n{P}\n\nBelow {P} *here*.\n"
+    plain = convert(text.replace("{P}", rawhtml.wrap(piece, inline=True)))
+    hidden = convert(text.replace("{P}", rawhtml.wrap(hide_tags(piece), inline=True)))
+    assert "scholar-hidden" in hidden and show(hidden) == plain
+    assert ("<p><div" not in plain) and (("<p><span" in plain) is ("span" in piece))
+
+
 @pytest.mark.parametrize(
     "piece",
     [LIST, '<span class="entry">A <i>b</i></span>', '<div class="entries"><span>A <i>b</i></span></div>'],
