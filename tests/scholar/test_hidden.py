@@ -84,6 +84,14 @@ def test_shown_again_a_piece_is_what_it_was(name, keep_first):
     assert all("--" not in c.removeprefix("scholar-hidden ").removesuffix(" ") for c in ours), ours
 
 
+def test_a_page_shown_a_chunk_at_a_time_is_the_same_page():
+    """``show`` takes a long page in chunks cut where a comment starts: any chunk size gives the page."""
+    page = "".join(f"<p>{name}</p>{piece}\n" for name, piece in PIECES.items())
+    hidden = hide_tags(page)
+    assert hidden.count("<!--scholar-hidden ") > 30
+    assert all(show(hidden, chunk=size) == page for size in (1, 2, 7, 64, 500, 10**6))
+
+
 @pytest.mark.parametrize("name", [name for name in PIECES if name != "unbalanced"])
 def test_the_search_and_the_reading_time_get_what_they_got_from_the_tags(name):
     """Material's search keeps a few tags in its index and skips what some exclude; its blog counts
