@@ -234,7 +234,9 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         if not self.config.enabled or self.build is None or page is None or page.content is None:
             return
         titles = {f.src_uri: f.page.title for f in files.documentation_pages() if f.page and f.page.title}
-        listing = hidden.hide_tags(self._site_citations.render(self.build, page.url, titles), keep_first=True)
+        # Its tags are not hidden (scholar/hidden.py): the listing is made again every build, and hiding
+        # them would cost about what it saves the search.
+        listing = self._site_citations.render(self.build, page.url, titles)
         page.content = page.content.replace(MARKER, listing, 1)
         _report(self.build.take_problems(), page.file.src_uri)
 
