@@ -95,7 +95,7 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             excerpt_marker=blogs.excerpt_marker(config.plugins),
             reader=_reader(self.config, config),
             stash_html=True,
-            hide_markup=True,
+            hide_tags=True,
         )
         config.markdown_extensions.append(math.MathExtension(lambda: self._page_math))
         config.markdown_extensions.append(rawhtml.RawHtmlExtension())

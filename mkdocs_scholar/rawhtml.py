@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 from markdown import Markdown, util
 from markdown.extensions import Extension
-from markdown.postprocessors import Postprocessor
+from markdown.postprocessors import Postprocessor, RawHtmlPostprocessor
 from markdown.preprocessors import Preprocessor
 
 from .scholar import hidden
@@ -127,6 +127,12 @@ class InlinePiecePostprocessor(Postprocessor):
         super().__init__(md)
         self.pre = pre
 
+    def _block_level(self, html: str) -> bool:
+        """Whether Markdown's RawHtmlPostprocessor takes ``html`` for a block: a paragraph holding only its
+        placeholder is then dropped, the HTML standing alone."""
+        raw = self.md.postprocessors["raw_html"] if "raw_html" in self.md.postprocessors else None
+        return isinstance(raw, RawHtmlPostprocessor) and raw.isblocklevel(html)
+
     def _ours(self, number: int) -> str | None:
         piece = self.pre.inline.get(number)
         blocks = self.md.htmlStash.rawHtmlBlocks
@@ -174,7 +180,7 @@ class InlinePiecePostprocessor(Postprocessor):
                 return _TAG_RE.sub("", hidden.show(piece)).replace('"', "&quot;")
             if context == "text":
                 return html_lib.escape(widen(hidden.show(piece)), quote=False)
-            if piece.startswith(hidden.OPEN) and not _block_level(self.md, piece[len(hidden.OPEN) :]):
+            if piece.startswith(hidden.OPEN) and not self._block_level(piece[len(hidden.OPEN) :]):
                 # Its first tag waits in a comment (scholar/hidden.py; the comment starts with it), which
                 # Markdown would take for a block and lift out of its paragraph: it goes in here, as
                 # Markdown puts an inline tag.
@@ -185,15 +191,6 @@ class InlinePiecePostprocessor(Postprocessor):
 
 
 _AS_TEXT = ("code", "script")
-_FIRST_TAG_RE = re.compile(r"^\<\/?([^ >]+)")  # Markdown's RawHtmlPostprocessor.BLOCK_LEVEL_REGEX
-
-
-def _block_level(md: Markdown, html: str) -> bool:
-    """Whether Markdown's RawHtmlPostprocessor takes ``html`` for a block (a paragraph holding only it is
-    dropped, the HTML standing alone): it starts with a block-level tag, a comment or a processing
-    instruction."""
-    m = _FIRST_TAG_RE.match(html)
-    return m is not None and (m.group(1)[0] in "!?@%" or md.is_block_level(m.group(1)))
 
 
 def _context(text: str, at: int) -> str | None:

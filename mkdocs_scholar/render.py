@@ -90,7 +90,7 @@ class BuildState:
         excerpt_marker: str = "<!-- more -->",
         reader: Reader | None = None,
         stash_html: bool = False,
-        hide_markup: bool = False,
+        hide_tags: bool = False,
     ) -> None:
         self.site = site
         self.settings = settings
@@ -120,7 +120,7 @@ class BuildState:
         self.stash_html = stash_html
         # True where the generator calls ``hidden.show`` on each finished page: the tags of that marked HTML
         # wait in comments while other plugins parse the page (scholar/hidden.py).
-        self.hide_markup = hide_markup
+        self.hide_tags = hide_tags
 
     def prefetch(self, pages: Iterable[str]) -> int:
         """Format ahead, on every core, what the plain citation tags of ``pages`` (their text) will ask
@@ -228,7 +228,7 @@ def _render_page(markdown: str, page: PageInput, build: BuildState) -> RenderRes
         docs_dir=build.site.docs_dir,
         reader=build.reader.for_page(page.url) if build.reader is not None else None,
         wrap_html=rawhtml.wrap if build.stash_html else None,
-        hide_tags=build.hide_markup,
+        hide_tags=build.hide_tags,
     )
     facts.citations = state
     variables = {
