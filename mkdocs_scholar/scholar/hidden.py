@@ -37,7 +37,7 @@ _VOID = frozenset(
     + ("track", "wbr")
 )
 _TOKEN_RE = re.compile(
-    r"<!--scholar-hidden (.*?) -->"  # 1: waiting already (reader extras): joins the tags next to it
+    f"{re.escape(OPEN)}(.*?){re.escape(CLOSE)}"  # 1: waiting already (reader extras): joins the next tags
     r"|<!--.*?-->"  # another comment: left as it is
     r"|<(/?)([a-zA-Z][^\s/>]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",  # a tag: 2 "/", 3 name, 4 attributes
     re.S,

@@ -9,7 +9,7 @@ import pytest
 from material.plugins.blog.readtime.parser import ReadtimeParser
 from material.plugins.search.plugin import Parser
 
-from mkdocs_scholar.scholar.hidden import escape, hide_tags, show, wrap
+from mkdocs_scholar.scholar.hidden import CLOSE, OPEN, escape, hide_tags, show, wrap
 
 # What the citation engine makes, and what a bibliography template or a CSL style can put in an entry.
 PIECES = {
@@ -145,7 +145,11 @@ def test_reader_extras_next_to_tags_join_their_comment():
         "scholar-hidden </i></span>"
         ' <span class="scholar-links"><a href="https://x.org/a-&#45;b">DOI</a></span> ',
     ]
-    assert show(hidden) == show(piece) == piece.replace(extras, extras[19:-4].replace("&#45;", "-"))
+    assert (
+        show(hidden)
+        == show(piece)
+        == piece.replace(extras, extras[len(OPEN) : -len(CLOSE)].replace("&#45;", "-"))
+    )
 
 
 def test_show_leaves_a_page_without_hidden_html_alone():
