@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import marshal
 import os
 import pickle
 import sqlite3
@@ -457,6 +458,7 @@ _PAGES_TABLE = (
 )
 MAX_PAGE_RESULTS = 50_000
 _PAGE_BATCH = 100  # results written a hundred at a time: a cold build holds no more of them
+_AHEAD_BYTES = 16 << 20  # at most this much of recent builds' page results read in one query
 
 
 class _PageResults:
@@ -469,6 +471,8 @@ class _PageResults:
         self._pid = 0
         self.pending: dict[str, bytes] = {}
         self.touched: set[str] = set()
+        # The rows recent builds used, read in one query at the build's first page (None: not yet).
+        self.ahead: dict[str, tuple[bytes, int]] | None = None
 
     def db(self) -> sqlite3.Connection | None:
         if self.path is None:
@@ -480,12 +484,17 @@ class _PageResults:
                 self.path = None  # locked by another build or not writable: this process works without it
         return self._conn
 
-    def read(self, key: str) -> tuple[bytes, int | None] | None:
+    def read(self, key: str, generation: int) -> tuple[bytes, int | None] | None:
         if key in self.pending:
             return self.pending[key], None
         conn = self.db()
         if conn is None:
             return None
+        if self.ahead is None:
+            self.ahead = self._read_ahead(conn, generation)
+        found = self.ahead.pop(key, None)
+        if found is not None:
+            return found
         try:
             row = conn.execute("SELECT value, gen FROM pages WHERE key = ?", (key,)).fetchone()
         except sqlite3.OperationalError:  # locked for longer than the timeout: this page is formatted
@@ -496,6 +505,28 @@ class _PageResults:
         if row is None or not isinstance(row[0], bytes):
             return None
         return row[0], row[1]
+
+    def _read_ahead(self, conn: sqlite3.Connection, generation: int) -> dict[str, tuple[bytes, int]]:
+        """The rows the last two builds used (a row is stamped every other build), up to _AHEAD_BYTES:
+        one query instead of one per page, each of which cost about 0.15 ms amid the build (0.03 ms in a
+        loop of them). Each row is let go when its page takes it; a page not among them asks for its own."""
+        rows: dict[str, tuple[bytes, int]] = {}
+        size = 0
+        try:
+            for key, value, gen in conn.execute(
+                "SELECT key, value, gen FROM pages WHERE gen >= ?", (generation - 2,)
+            ):
+                if isinstance(value, bytes):
+                    rows[key] = (value, gen)
+                    size += len(value)
+                    if size > _AHEAD_BYTES:
+                        break
+        except sqlite3.OperationalError:  # locked: each page asks for its own row
+            return {}
+        except sqlite3.Error:  # damaged inside (its header was fine): started again, empty
+            self._start_again()
+            return {}
+        return rows
 
     def _start_again(self) -> None:
         if self._conn is not None:
@@ -511,6 +542,8 @@ class _PageResults:
         conn = self.db()
         pending, self.pending = self.pending, {}
         touched, self.touched = self.touched, set()
+        if final:
+            self.ahead = None  # the next build reads again what this one used
         if conn is None:
             return
         try:
@@ -601,12 +634,13 @@ class Store:
         as if the page had read them, so they stay while the result does."""
         if self._pages is None:
             return None
-        row = self._pages.read(key)
+        row = self._pages.read(key, self.generation)
         if row is None:
             return None
         try:
-            data = json.loads(zlib.decompress(row[0]))
-        except (zlib.error, ValueError):
+            # zlib checks its checksum first: a damaged row never reaches marshal.
+            data = marshal.loads(zlib.decompress(row[0]))
+        except (zlib.error, ValueError, EOFError, TypeError):
             return None
         if not isinstance(data, dict):
             return None
@@ -624,10 +658,12 @@ class Store:
         return data
 
     def keep_page_result(self, key: str, data: dict) -> None:
-        """Keep a page's result (JSON data) under ``key``, which must name everything it is made of."""
+        """Keep a page's result (dicts, lists, strings, numbers and None) under ``key``, which must name
+        everything it is made of."""
         if self._pages is None:
             return
-        self._pages.pending[key] = zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 1)
+        # marshal: the result's dicts, lists and strings read back in half the time json takes.
+        self._pages.pending[key] = zlib.compress(marshal.dumps(data, 4), 1)
         if len(self._pages.pending) >= _PAGE_BATCH:
             self._pages.write(self.generation)
 

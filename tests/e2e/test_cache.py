@@ -300,15 +300,16 @@ def pages_db(root: Path) -> Path:
 def mark_page_results(root: Path) -> int:
     """Replace the HTML of every kept page result by a marker: a page that shows one was put together
     from its kept result, without formatting anything. Returns how many results there were."""
+    import marshal
     import zlib
 
     with contextlib.closing(sqlite3.connect(pages_db(root))) as conn, conn:
         rows = conn.execute("SELECT key, value FROM pages").fetchall()
         for key, value in rows:
-            data = json.loads(zlib.decompress(value))
+            data = marshal.loads(zlib.decompress(value))
             data["rendered"] = {i: f"PAGE-KEPT-{i}" for i in data["rendered"]}
             conn.execute(
-                "UPDATE pages SET value = ? WHERE key = ?", (zlib.compress(json.dumps(data).encode()), key)
+                "UPDATE pages SET value = ? WHERE key = ?", (zlib.compress(marshal.dumps(data)), key)
             )
     return len(rows)
 

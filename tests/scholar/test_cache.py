@@ -411,3 +411,71 @@ def test_prefetch_looks_keys_up_a_chunk_of_pages_at_a_time_and_keeps_their_order
     pages = [([f"k{i % 30}", f"k{(i + 1) % 30}"], i % 2 == 0) for i in range(450)]
     assert list(prefetch._looked_up([loaded], iter(pages), chunk=200)) == pages
     assert len(queries) == 1  # the first chunk asks about all 30 keys; the others know them all
+
+
+# -- whole pages' results --------------------------------------------------------------------------------
+def _page_queries(store: Store) -> list[str]:
+    """The statements the page results' connection runs from now on."""
+    statements: list[str] = []
+    conn = store._pages.db()
+    assert conn is not None
+    conn.set_trace_callback(statements.append)
+    return statements
+
+
+def _result(n: int) -> dict:
+    """A page's result as CitationState._format makes it, in part: what the store reads of it is
+    "texts", the texts it was made of (marked used with it)."""
+    return {
+        "rendered": {"0": f"<span>page {n} – ü</span>"},
+        "problems": [[None, 3, None, None]],
+        "texts": [["style-digest", "en", [f"d{n}|c"]]],
+    }
+
+
+def test_a_warm_build_reads_the_page_results_recent_builds_used_in_one_query(tmp_path):
+    """Each page used to ask for its own row, which took about 0.15 ms amid a build; now the build's first
+    page reads every row the last builds used, and each later page finds its own among them."""
+    first = Store(tmp_path)
+    for n in range(20):
+        first.keep_page_result(f"key{n}", _result(n))
+    first.finish_build()
+    store = Store(tmp_path)  # the next `mkdocs build`
+    statements = _page_queries(store)
+    assert [store.page_result(f"key{n}") for n in range(20)] == [_result(n) for n in range(20)]
+    assert len([s for s in statements if s.startswith("SELECT")]) == 1, statements
+    assert store._pages.ahead == {}  # each row let go as its page took it
+    assert store.page_result("other") is None  # not among them: asked for alone, and not there
+    store.finish_build()
+    assert store._pages.ahead is None  # the next rebuild (`serve`) reads them again
+
+
+def test_a_page_result_older_than_the_rows_read_ahead_is_still_found(tmp_path):
+    """A page put back as it was a few builds ago finds its older result on its own, while it is kept."""
+    store = Store(tmp_path)
+    store.keep_page_result("old", _result(1))
+    store.finish_build()
+    for _ in range(cache.KEEP_BUILDS - 1):
+        store.keep_page_result("new", _result(2))
+        assert store.page_result("new") == _result(2)
+        store.finish_build()
+    later = Store(tmp_path)
+    statements = _page_queries(later)
+    assert later.page_result("new") == _result(2)
+    assert later.page_result("old") == _result(1)
+    assert len([s for s in statements if s.startswith("SELECT")]) == 2, statements
+
+
+def test_rows_beyond_the_read_ahead_limit_are_read_one_by_one(tmp_path, monkeypatch):
+    first = Store(tmp_path)
+    for n in range(10):
+        first.keep_page_result(f"key{n}", _result(n))
+    first.finish_build()
+    size = len(first._pages.db().execute("SELECT value FROM pages LIMIT 1").fetchone()[0])
+    monkeypatch.setattr(cache, "_AHEAD_BYTES", int(3.5 * size))
+    store = Store(tmp_path)
+    statements = _page_queries(store)
+    assert [store.page_result(f"key{n}") for n in range(10)] == [_result(n) for n in range(10)]
+    assert len(store._pages.ahead) == 0
+    # The first query stops after four rows (the limit is passed at the fourth): six pages ask alone.
+    assert len([s for s in statements if s.startswith("SELECT")]) == 1 + 6, statements
