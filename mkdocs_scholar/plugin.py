@@ -164,8 +164,9 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             if f.src_uri in self._records and f.inclusion.is_included()
         ]
         self.build.site.index = site_index(records)
-        # A cold build's citations, formatted ahead on every core (pages with their own settings left out).
-        self.build.prefetch(
+        # A cold build's citations, formatted ahead on every core (pages with their own settings left out),
+        # when the first page formats something: in a warm build, none does.
+        self.build.prefetch_when_needed(
             sources.read_text(Path(f.abs_src_path))
             for f in files.documentation_pages()
             if f.abs_src_path

@@ -305,8 +305,11 @@ class CitationState:
         reader: Reader | None = None,
         wrap_html: Callable[..., str] | None = None,
         hide_tags: bool = False,
+        before_formatting: Callable[[], None] | None = None,
     ) -> None:
         self.library = library
+        # Called before the page formats anything (its result was not kept): the build's prefetch.
+        self.before_formatting = before_formatting
         self.settings = settings
         self.report = report
         self.template_renderer = template_renderer
@@ -627,6 +630,8 @@ class CitationState:
         memo = _page_key(self) if store.keeps_pages else None
         found = store.page_result(memo) if memo is not None else None
         if found is None or not self._replay(found):
+            if self.before_formatting is not None:
+                self.before_formatting()
             found = self._format(record=memo is not None)
             if self.hide_tags and self.wrap_html is not None:  # kept so in the page's result
                 parts = found["rendered"]

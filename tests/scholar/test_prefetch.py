@@ -80,3 +80,31 @@ def test_pages_are_checked_against_the_store_a_chunk_at_a_time(tmp_path, monkeyp
     assert chunked.prefetch(PAGES + PAGES) == made >= pool.PARALLEL_MIN
     assert len(asked) > 10 and max(asked) < 40, asked
     assert render_all(chunked) == render_all(whole)
+
+
+def test_the_prefetch_waits_for_the_first_page_that_formats_and_a_warm_build_has_none(tmp_path, monkeypatch):
+    """The generator asks for it at the start of the build; it runs when the first page formats something.
+    A warm build, every page put together from its kept result, reads no page for it; a page whose tags
+    changed makes the next build run it once."""
+    from mkdocs_scholar.scholar import prefetch
+
+    (tmp_path / "_bibliography").mkdir()
+    (tmp_path / "_bibliography" / "references.bib").write_text(generated_bib(310), encoding="utf-8")
+    plain = render_all(build_state(tmp_path, "apa"))
+    settings, _ = ScholarSettings.from_mapping({"style": "apa"})
+    runs: list[int] = []
+    real = prefetch.prefetch
+    monkeypatch.setattr(prefetch, "prefetch", lambda *a: runs.append(1) or real(*a))
+    pages = list(PAGES)
+    for label, expect_runs in (("cold", 1), ("warm", 1), ("edited", 2)):
+        if label == "edited":
+            pages[5] = pages[5].replace("-l 4", "-l 5")
+        build = BuildState(SiteFacts(root=tmp_path), settings, store=Store(tmp_path / "cache"))
+        read: list[int] = []
+        build.prefetch_when_needed(read.append(i) or text for i, text in enumerate(pages))
+        shown = [render_page(t, PageInput(f"p{i}.md", f"p{i}/"), build).markdown for i, t in enumerate(pages)]
+        build.library.finish()
+        assert len(runs) == expect_runs, label
+        assert read == ([] if label == "warm" else list(range(len(pages)))), label
+        if label != "edited":
+            assert shown == plain, label
