@@ -46,7 +46,6 @@ from .scholar.cache import Store
 from .scholar.errors import Problem, ScholarError
 from .scholar.reader import Reader, ReaderOptions, Repository, bibtex_file
 from .scholar.settings import ScholarSettings
-from .scholar.writer import WRITER
 from .site_bibliography import DEFAULT_PAGE, MARKER, SiteCitations
 
 log = get_plugin_logger(__name__)
@@ -213,9 +212,9 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         self._site_citations.record(src, page.url, result.citations)
         reader = self.build.reader
         if reader is not None and bibtex_file(page.url) not in self._shared_bib_files:
-            # The page's .bib file now, on the writing thread: the build does not hold every page's
-            # BibTeX to its end, nor wait for the file system (scholar/writer.py).
-            reader.write_bibtex_file_soon(Path(config.site_dir), page.url)
+            # The page's .bib file now: the build does not hold every page's BibTeX to its end.
+            for message in reader.write_bibtex_files(Path(config.site_dir), [page.url]):
+                log.warning(message)
         return result.markdown
 
     # Excerpts are rendered into index pages by Material's blog: fix their citation links at the end; and
@@ -262,7 +261,7 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
                 log.warning(message)
         if self.build is not None:
             if self.build.reader is not None:
-                for message in WRITER.wait() + self.build.reader.write_bibtex_files(Path(config.site_dir)):
+                for message in self.build.reader.write_bibtex_files(Path(config.site_dir)):
                     log.warning(message)
             self.build.library.finish()
             if type(self)._serving:
@@ -272,7 +271,6 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         self._stage.clear()
 
     def on_build_error(self, *, error: Exception) -> None:
-        WRITER.wait()  # the files of a build that failed: not reported with the next build's
         self._stage.clear()
 
     def on_shutdown(self) -> None:

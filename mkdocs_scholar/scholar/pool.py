@@ -25,8 +25,6 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .writer import WRITER
-
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
@@ -58,7 +56,6 @@ def workers() -> int:
 def _can_fork() -> bool:
     import multiprocessing  # only here: a warm build formats nothing and never needs it
 
-    WRITER.idle()  # the thread writing pages' .bib files ends once they are written
     return (
         sys.platform.startswith("linux")
         and "fork" in multiprocessing.get_all_start_methods()

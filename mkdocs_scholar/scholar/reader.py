@@ -30,7 +30,6 @@ from urllib.parse import quote, urlsplit
 from . import hidden
 from .bibtex import BibEntry
 from .paths import confined
-from .writer import WRITER
 
 BIBTEX_DIR = "assets/mkdocs_scholar/bibtex"  # where the pages' .bib files go in the built site
 
@@ -146,21 +145,32 @@ class Reader:
     def write_bibtex_files(self, site_dir: Path, urls: Iterable[str] | None = None) -> list[str]:
         """Write each page's .bib file into the built site (``bibtex_files``), or only the files of the
         pages at ``urls`` (a page just rendered: its file is then let go); what could not be written."""
-        return _write_files(site_dir, self._take_bibtex_files(urls))
-
-    def write_bibtex_file_soon(self, site_dir: Path, url: str) -> None:
-        """Let go of the .bib file of the page at ``url``, just rendered, and write it on the writing
-        thread (writer.py: ``WRITER.wait()`` returns what could not be written)."""
-        chosen = self._take_bibtex_files([url])
-        if chosen:
-            WRITER.submit(lambda: _write_files(site_dir, chosen))
-
-    def _take_bibtex_files(self, urls: Iterable[str] | None) -> list[tuple[str, list[str]]]:
+        failed = []
+        made: set[str] = set()
         files = self.bibtex_files or {}
         if urls is None:
-            return list(files.items())
-        names = [bibtex_file(url) for url in urls]
-        return [(name, files.pop(name)) for name in names if name in files]
+            chosen = list(files.items())
+        else:
+            names = [bibtex_file(url) for url in urls]
+            chosen = [(name, files.pop(name)) for name in names if name in files]
+        for path, texts in chosen:
+            # Named from page URLs, not by a page's text: kept inside the site by their spelling alone
+            # (resolving each path cost more than writing the file).
+            rel = posixpath.normpath(path)
+            if rel.startswith(("/", "../")) or rel in (".", ".."):
+                continue
+            target = site_dir / rel
+            try:
+                if target.parent.as_posix() not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent.as_posix())
+                with open(target, "w", encoding="utf-8") as f:
+                    f.write("\n\n".join(texts) + "\n")
+            except OSError as exc:
+                failed.append(
+                    f"{path}: cannot be written ({exc.strerror or exc}); its BibTeX blocks show a link only"
+                )
+        return failed
 
     # -- citations ------------------------------------------------------------------------------
     def cite_attributes(self, cite_id: str, preview: str | None) -> str:
@@ -240,30 +250,6 @@ class Reader:
 def _for_comment(extras: str) -> str:
     """Extras fit to wait in a comment: no search mark, and no "--" (``hidden.show`` undoes it)."""
     return hidden.escape(extras.replace(_NOT_SEARCHED, ""))
-
-
-def _write_files(site_dir: Path, chosen: list[tuple[str, list[str]]]) -> list[str]:
-    """Write .bib files (site path, their entries' BibTeX) into the built site; what could not be written."""
-    failed = []
-    made: set[str] = set()
-    for path, texts in chosen:
-        # Named from page URLs, not by a page's text: kept inside the site by their spelling alone
-        # (resolving each path cost more than writing the file).
-        rel = posixpath.normpath(path)
-        if rel.startswith(("/", "../")) or rel in (".", ".."):
-            continue
-        target = site_dir / rel
-        try:
-            if target.parent.as_posix() not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent.as_posix())
-            with open(target, "w", encoding="utf-8") as f:
-                f.write("\n\n".join(texts) + "\n")
-        except OSError as exc:
-            failed.append(
-                f"{path}: cannot be written ({exc.strerror or exc}); its BibTeX blocks show a link only"
-            )
-    return failed
 
 
 def bibtex_file(url: str) -> str:

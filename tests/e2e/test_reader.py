@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import threading
 from urllib.parse import urlsplit
 
 import pytest
@@ -416,29 +415,16 @@ def test_a_whole_post_on_the_index_points_its_previews_and_bibtex_at_its_own_ent
         assert link["data-scholar-key"] in bibtex_of(excerpted, page, article, link["data-scholar-key"])
 
 
-def test_pages_bibtex_files_are_written_as_the_pages_render(tmp_path, monkeypatch):
+def test_pages_bibtex_files_are_written_as_the_pages_render(tmp_path):
     """In this process, through MkDocs' own API: when the build ends the plugin holds no post's BibTeX
-    any more (each post's file was handed to the writing thread right after the post rendered); the
-    site-wide bibliography's file, which grows until on_env, is written at the end. Every file is there."""
+    any more (each post's file was written right after the post rendered); the site-wide bibliography's
+    file, which grows until on_env, is written at the end. Every file is there."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from mkdocs_scholar.scholar import reader
-
-    threads: dict[str, str] = {}
-    real = reader._write_files
-
-    def write_files(site_dir, chosen):  # noqa: ANN001, ANN202
-        threads.update((path, threading.current_thread().name) for path, _ in chosen)
-        return real(site_dir, chosen)
-
-    monkeypatch.setattr(reader, "_write_files", write_files)
     root = copy_site(READER, tmp_path / "site-src")
     config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp_path / "out"))
     build(config)
-    site_wide = "assets/mkdocs_scholar/bibtex/bibliography.bib"
-    assert threads.pop(site_wide) == threading.main_thread().name
-    assert threads and set(threads.values()) == {"mkdocs_scholar files"}, threads
     held = config.plugins["scholar"].build.reader.bibtex_files
     assert list(held) == ["assets/mkdocs_scholar/bibtex/bibliography.bib"], list(held)
     written = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.bib"))
