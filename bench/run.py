@@ -18,8 +18,7 @@ all of them. Wall time is the median; a ratio is the median of each round's rati
 peak memory is the largest maximum resident set of the build processes. Then ``mkdocs serve``'s rebuilds
 are timed in one process, the way serve runs them (a new config and plugin objects per rebuild, the
 process and its memory kept): no change, one post edited, the .bib edited. ``in plugin`` is the time
-spent inside the scholar plugin's event handlers (until 2026-12-07 without on_env and on_post_page); the
-pages' .bib files it writes on a thread of its own (mkdocs_scholar/scholar/writer.py) are not in it.
+spent inside the scholar plugin's event handlers (until 2026-12-07 without on_env and on_post_page).
 
 Generated .bib entries are synthetic: names, titles and venues are drawn from small word lists by a seeded
 random generator, with some LaTeX (accents, case protection, ``--``) as real files have.
