@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from mkdocs_scholar.scholar.cache import pack_page_result, unpack_page_result
 from tests.conftest import SITES, copy_site, run_mkdocs
 
 BIB = """\
@@ -300,17 +301,13 @@ def pages_db(root: Path) -> Path:
 def mark_page_results(root: Path) -> int:
     """Replace the HTML of every kept page result by a marker: a page that shows one was put together
     from its kept result, without formatting anything. Returns how many results there were."""
-    import marshal
-    import zlib
-
     with contextlib.closing(sqlite3.connect(pages_db(root))) as conn, conn:
         rows = conn.execute("SELECT key, value FROM pages").fetchall()
         for key, value in rows:
-            data = marshal.loads(zlib.decompress(value))
+            data = unpack_page_result(value)
+            assert isinstance(data, dict)
             data["rendered"] = {i: f"PAGE-KEPT-{i}" for i in data["rendered"]}
-            conn.execute(
-                "UPDATE pages SET value = ? WHERE key = ?", (zlib.compress(marshal.dumps(data)), key)
-            )
+            conn.execute("UPDATE pages SET value = ? WHERE key = ?", (pack_page_result(data), key))
     return len(rows)
 
 

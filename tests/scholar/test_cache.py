@@ -479,3 +479,87 @@ def test_rows_beyond_the_read_ahead_limit_are_read_one_by_one(tmp_path, monkeypa
     assert len(store._pages.ahead) == 0
     # The first query stops after four rows (the limit is passed at the fourth): six pages ask alone.
     assert len([s for s in statements if s.startswith("SELECT")]) == 1 + 6, statements
+
+
+def test_a_damaged_page_result_is_not_used(tmp_path):
+    """A row whose bytes changed after it was written (a bad disk, a half-copied cache) fails its
+    checksum: the page is formatted again, never shown from a result that reads as something else."""
+    first = Store(tmp_path)
+    first.keep_page_result("key", _result(1))
+    first.finish_build()
+    conn = first._pages.db()
+    (value,) = conn.execute("SELECT value FROM pages").fetchone()
+    assert cache.unpack_page_result(value) == _result(1)
+    text = value.index(b"page 1")
+    flipped = value[:text] + b"P" + value[text + 1 :]  # still marshal's bytes: "Page 1"
+    for damaged in (flipped, value[:-3], value[:3], b""):
+        with conn:
+            conn.execute("UPDATE pages SET value = ?", (damaged,))
+        assert Store(tmp_path).page_result("key") is None, damaged
+
+
+# A page using every kind of request the key names: cites with options, bibliographies with options,
+# another style, a --clear segment, a literal, several files.
+KEYED_PAGE = """\
+{% cite k1 k2 %} {% cite k3 -l 12 -L chapter %} {% cite k4 --suppress_author %} {% cite k5 --style ieee %}
+{% cite k6 k7 k8 k9 --prefix see %} {% nocite k10 k11 %}
+
+{% bibliography --cited --prefix a --max 9 --group_by year %}
+
+{% bibliography --query @article[year>=2005] --clear --style ieee %}
+
+{% reference k12 %} {% bibliography_count --query @book %}
+"""
+
+KEY_SCRIPT = """
+import sys
+from pathlib import Path
+from mkdocs_scholar.render import BuildState, PageInput, SiteFacts, render_page
+from mkdocs_scholar.scholar import cache, engine
+from mkdocs_scholar.scholar.settings import ScholarSettings
+
+root = Path(sys.argv[1])
+keys = []
+make = engine._page_key
+engine._page_key = lambda state: keys.append(make(state)) or keys[-1]
+settings, _ = ScholarSettings.from_mapping({"bibliography": "*.bib"})
+build = BuildState(SiteFacts(root=root), settings, store=cache.Store(root / "cache"))
+render_page((root / "page.md").read_text("utf-8"), PageInput("page.md", "page/"), build)
+print(keys)
+"""
+
+
+def test_a_page_key_is_the_same_in_every_process(tmp_path):
+    """The key is made of the page's requests; a set among them, written in its order, would follow each
+    process's hash seed, and the key would miss the cache every build (marshal sorts a set since Python
+    3.11; json is given ``_canonical``'s sorted lists)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "_bibliography").mkdir()
+    (tmp_path / "_bibliography" / "a.bib").write_text(BIB, encoding="utf-8")
+    (tmp_path / "_bibliography" / "b.bib").write_text(BIB.replace("{k", "{b"), encoding="utf-8")
+    (tmp_path / "page.md").write_text(KEYED_PAGE, encoding="utf-8")
+    keys = set()
+    for seed in ("1", "2", "3"):
+        env = {**__import__("os").environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run(
+            [sys.executable, "-c", KEY_SCRIPT, str(tmp_path)], env=env, capture_output=True, text=True
+        )
+        assert run.returncode == 0, run.stderr
+        keys.add(run.stdout.strip())
+    assert len(keys) == 1, keys
+    (found,) = keys
+    assert "None" not in found and found.count("'") == 2, found  # one page, and it has a key
+
+
+def test_a_key_of_what_marshal_does_not_know_is_made_from_json(monkeypatch):
+    from pathlib import Path
+
+    from mkdocs_scholar.scholar import engine
+    from mkdocs_scholar.scholar.engine import _key_bytes
+
+    assert _key_bytes([1, "a", None]).startswith(b"m" if engine._MARSHAL_SORTS_SETS else b"j")
+    assert _key_bytes([Path("x")]) == b'j["x"]'
+    monkeypatch.setattr(engine, "_MARSHAL_SORTS_SETS", False)  # Python 3.10
+    assert _key_bytes([{"b", "a"}, 1]) == b'j[["a", "b"], 1]'
