@@ -1402,6 +1402,10 @@ def _key_head(state: CitationState, specs: tuple[str | None, ...]) -> bytes | No
     return head
 
 
+# Before 3.11 (bpo-37596) marshal wrote a set in its order, which changes with each process's hash seed.
+_MARSHAL_SORTS_SETS = sys.version_info >= (3, 11)
+
+
 def _key_bytes(data: list) -> bytes:
     """``data`` (the engine's lists, dicts, strings, numbers and None) as bytes that name it: marshal's
     version 2, in a fifth of the time JSON takes, which writes the same value the same way in every process
@@ -1416,10 +1420,6 @@ def _key_bytes(data: list) -> bytes:
             pass
     text = json.dumps(data, ensure_ascii=False, default=_canonical)
     return b"j" + text.encode("utf-8", "surrogatepass")
-
-
-# Before 3.11 (bpo-37596) marshal wrote a set in its order, which changes with each process's hash seed.
-_MARSHAL_SORTS_SETS = sys.version_info >= (3, 11)
 
 
 _SETTINGS_DIGESTS: dict[int, tuple[ScholarSettings, str]] = {}

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from mkdocs_scholar.scholar import cache, csl
+from mkdocs_scholar.scholar import cache, csl, engine
 from mkdocs_scholar.scholar.bibtex import parse_bib_text
 from mkdocs_scholar.scholar.cache import ParsedBib, Store, entry_digest
+from mkdocs_scholar.scholar.engine import _key_bytes
 
 BIB = "\n".join(
     f"@article{{k{i}, author = {{Writer{i}, Ann}}, title = {{Title {i}}}, journal = {{J}}, "
@@ -498,8 +504,8 @@ def test_a_damaged_page_result_is_not_used(tmp_path):
         assert Store(tmp_path).page_result("key") is None, damaged
 
 
-# A page using every kind of request the key names: cites with options, bibliographies with options,
-# another style, a --clear segment, a literal, several files.
+# A page using the kinds of request the key names: cites with options, bibliographies with options,
+# another style, a --clear segment, two .bib files.
 KEYED_PAGE = """\
 {% cite k1 k2 %} {% cite k3 -l 12 -L chapter %} {% cite k4 --suppress_author %} {% cite k5 --style ieee %}
 {% cite k6 k7 k8 k9 --prefix see %} {% nocite k10 k11 %}
@@ -533,16 +539,13 @@ def test_a_page_key_is_the_same_in_every_process(tmp_path):
     """The key is made of the page's requests; a set among them, written in its order, would follow each
     process's hash seed, and the key would miss the cache every build (marshal sorts a set since Python
     3.11; json is given ``_canonical``'s sorted lists)."""
-    import subprocess
-    import sys
-
     (tmp_path / "_bibliography").mkdir()
     (tmp_path / "_bibliography" / "a.bib").write_text(BIB, encoding="utf-8")
     (tmp_path / "_bibliography" / "b.bib").write_text(BIB.replace("{k", "{b"), encoding="utf-8")
     (tmp_path / "page.md").write_text(KEYED_PAGE, encoding="utf-8")
     keys = set()
     for seed in ("1", "2", "3"):
-        env = {**__import__("os").environ, "PYTHONHASHSEED": seed}
+        env = {**os.environ, "PYTHONHASHSEED": seed}
         run = subprocess.run(
             [sys.executable, "-c", KEY_SCRIPT, str(tmp_path)], env=env, capture_output=True, text=True
         )
@@ -554,11 +557,6 @@ def test_a_page_key_is_the_same_in_every_process(tmp_path):
 
 
 def test_a_key_of_what_marshal_does_not_know_is_made_from_json(monkeypatch):
-    from pathlib import Path
-
-    from mkdocs_scholar.scholar import engine
-    from mkdocs_scholar.scholar.engine import _key_bytes
-
     assert _key_bytes([1, "a", None]).startswith(b"m" if engine._MARSHAL_SORTS_SETS else b"j")
     assert _key_bytes([Path("x")]) == b'j["x"]'
     monkeypatch.setattr(engine, "_MARSHAL_SORTS_SETS", False)  # Python 3.10
