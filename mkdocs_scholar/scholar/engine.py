@@ -286,11 +286,6 @@ class _Bibliography:
     in_excerpt: bool = False
 
 
-@dataclass
-class _Literal:
-    html: str
-
-
 class CitationState:
     """One page's citations: cite order, numbers, ids. Created for the page, dropped after it."""
 
@@ -327,7 +322,7 @@ class CitationState:
         self._segments: list[list[str]] = [[]]  # numbering order per --clear segment
         self._cited_set: set[str] = set()
         self._segment_sets: list[set[str]] = [set()]
-        self._requests: list[_Cite | _Bibliography | _Literal] = []
+        self._requests: list[_Cite | _Bibliography] = []
         self._ids: set[str] = set()
         self._first_id: dict[str, str] = {}
         self._found: dict[tuple[tuple[int, ...], str], tuple[tuple[str, LoadedBib] | None, list]] = {}
@@ -398,7 +393,7 @@ class CitationState:
     def _missing(self) -> str:
         return html.escape(self.settings.missing_reference, quote=False)
 
-    def _add(self, request: _Cite | _Bibliography | _Literal) -> str:
+    def _add(self, request: _Cite | _Bibliography) -> str:
         self._requests.append(request)
         return _PLACEHOLDER.format(len(self._requests) - 1)
 
@@ -623,7 +618,7 @@ class CitationState:
         only below it keeps the entry in its preview (the index page does not have it)."""
         for m in _PLACEHOLDER_RE.finditer(excerpt):
             index = int(m.group(1))
-            if index < len(self._requests) and not isinstance(self._requests[index], _Literal):
+            if index < len(self._requests):
                 self._requests[index].in_excerpt = True
 
     def finish(self, text: str) -> str:
@@ -648,9 +643,7 @@ class CitationState:
                 store.keep_page_result(memo, found)
         rendered: dict[int, str] = {}
         for index, request in enumerate(self._requests):
-            part = (
-                found["rendered"].get(str(index), "") if not isinstance(request, _Literal) else request.html
-            )
+            part = found["rendered"].get(str(index), "")
             if self.wrap_html is not None and self._marked(request):
                 part = self.wrap_html(part, inline=isinstance(request, _Cite))
             rendered[index] = part
@@ -665,7 +658,7 @@ class CitationState:
         return self.reader.fill_backlinks(text, self.cite_ids) if self.reader else text
 
     @staticmethod
-    def _marked(request: _Cite | _Bibliography | _Literal) -> bool:
+    def _marked(request: _Cite | _Bibliography) -> bool:
         """Whether ``wrap_html`` marks the request's HTML: a citation (inline), or a bibliography's list."""
         return isinstance(request, _Cite) or isinstance(request, _Bibliography) and request.numbered
 
@@ -795,13 +788,11 @@ class _FormatContext:
         self._by_spec: dict[str | None, csl.StyleProcessor | None] = {}
         self._texts: dict[int, Texts] = {}  # by style processor: this page's reads of the store
 
-    def prepare(self, requests: list[_Cite | _Bibliography | _Literal]) -> None:
+    def prepare(self, requests: list[_Cite | _Bibliography]) -> None:
         """Find each request's style and every key each (style, segment) shows, then disambiguate."""
         wanted: dict[tuple[int, int], list[tuple[str, list[LoadedBib]]]] = {}
         procs: dict[int, csl.StyleProcessor] = {}
         for request in requests:
-            if isinstance(request, _Literal):
-                continue
             spec = request.style if isinstance(request, _Cite) else request.opts.style
             proc = self.processor(spec, request)
             self._procs[id(request)] = proc
@@ -1304,9 +1295,6 @@ def _make_page_key(state: CitationState) -> str | None:
     specs: dict[str | None, None] = {None: None}
     requests: list[list] = []
     for request in state._requests:
-        if isinstance(request, _Literal):
-            requests.append(["L", request.html])
-            continue
         if any(not b.source for b in request.bibs):
             return None
         common = [
@@ -1337,9 +1325,7 @@ def _make_page_key(state: CitationState) -> str | None:
             requests.append(["B", *common, vars(request.opts), request.numbered, request.joiner])
     repository = None
     if reader is not None and reader.options.entry_links and s.repository.strip():
-        names = {
-            key for request in state._requests if not isinstance(request, _Literal) for key in request.keys
-        }
+        names = {key for request in state._requests for key in request.keys}
         delimiter = s.repository_file_delimiter
         repository = {key: reader.repository.files(s.repository, delimiter, key) for key in sorted(names)}
     head = _key_head(state, tuple(specs))
