@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import argparse
 import collections
-import functools
 import logging
 import os
 import time
 from pathlib import Path
+
+from timing import timed
 
 
 def main() -> None:
@@ -37,25 +38,14 @@ def main() -> None:
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
     spent: dict[str, float] = collections.defaultdict(float)
 
-    def timed(label: str, fn):  # noqa: ANN001, ANN202
-        @functools.wraps(fn)  # keeps the handler's attributes: MkDocs reads an event's priority from them
-        def run(*a, **kw):  # noqa: ANN002, ANN003, ANN202
-            start = time.perf_counter()
-            try:
-                return fn(*a, **kw)
-            finally:
-                spent[label] += time.perf_counter() - start
-
-        return run
-
     register = mkdocs.plugins.PluginCollection._register_event
 
     def register_timed(self, event_name, method, plugin_name=None):  # noqa: ANN001, ANN202
-        return register(self, event_name, timed(f"{plugin_name} on_{event_name}", method), plugin_name)
+        return register(self, event_name, timed(method, spent, f"{plugin_name} on_{event_name}"), plugin_name)
 
     mkdocs.plugins.PluginCollection._register_event = register_timed
-    markdown.Markdown.convert = timed("markdown (every conversion)", markdown.Markdown.convert)
-    jinja2.Template.render = timed("templates (every render)", jinja2.Template.render)
+    markdown.Markdown.convert = timed(markdown.Markdown.convert, spent, "markdown (every conversion)")
+    jinja2.Template.render = timed(jinja2.Template.render, spent, "templates (every render)")
 
     root = args.site.resolve()
     os.chdir(root)

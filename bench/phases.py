@@ -13,11 +13,11 @@ Run it twice: the first build after a change of the plugin's code formats what i
 from __future__ import annotations
 
 import argparse
-import functools
 import logging
 import os
-import time
 from pathlib import Path
+
+from timing import timed
 
 
 def main() -> None:
@@ -33,26 +33,16 @@ def main() -> None:
 
     totals: dict[str, float] = {}
 
-    def timed(owner: object, name: str, label: str) -> None:
-        fn = getattr(owner, name)
+    def time_it(owner: object, name: str, label: str) -> None:
+        setattr(owner, name, timed(getattr(owner, name), totals, label))
 
-        @functools.wraps(fn)
-        def wrapper(*a, **k):
-            start = time.perf_counter()
-            try:
-                return fn(*a, **k)
-            finally:
-                totals[label] = totals.get(label, 0.0) + time.perf_counter() - start
-
-        setattr(owner, name, wrapper)
-
-    timed(engine, "_page_key", "page keys")
-    timed(cache.Store, "page_result", "reading and unpacking kept results")
-    timed(engine.CitationState, "_replay", "replaying them")
-    timed(engine, "narrow", "narrowing the parts")
-    timed(reader.Reader, "fill_backlinks", "backlinks")
-    timed(engine.CitationState, "finish", "finish (all of the above and the rest)")
-    timed(engine.Library, "load", "loading .bib files")
+    time_it(engine, "_page_key", "page keys")
+    time_it(cache.Store, "page_result", "reading and unpacking kept results")
+    time_it(engine.CitationState, "_replay", "replaying them")
+    time_it(engine, "narrow", "narrowing the parts")
+    time_it(reader.Reader, "fill_backlinks", "backlinks")
+    time_it(engine.CitationState, "finish", "finish (all of the above and the rest)")
+    time_it(engine.Library, "load", "loading .bib files")
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
     build.build(load_config("mkdocs.yml"))
     for label, seconds in totals.items():

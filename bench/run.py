@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import compileall
-import functools
 import json
 import os
 import random
@@ -41,6 +40,8 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from timing import timed
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -261,16 +262,7 @@ def _timers(root: Path) -> dict[str, float]:
         if original is None:
             continue
 
-        # functools.wraps keeps the handler's attributes: MkDocs reads an event's priority from them.
-        @functools.wraps(original)
-        def timed(self, *a, __original=original, __bucket=bucket, **kw):  # noqa: ANN001, ANN002, ANN003, ANN202
-            t = time.perf_counter()
-            try:
-                return __original(self, *a, **kw)
-            finally:
-                spent[__bucket] += time.perf_counter() - t
-
-        setattr(cls, name, timed)
+        setattr(cls, name, timed(original, spent, bucket))
     return spent
 
 
