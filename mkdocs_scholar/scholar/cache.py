@@ -343,6 +343,33 @@ class _Shard:
     def mark_used(self, key: str, gen: int | None, generation: int) -> None:
         if gen is None or gen < generation - 1:
             self.stale[key] = None  # a text used by every build is rewritten every other build
+            if len(self.stale) >= _STAMP_BATCH:
+                self.stamp(generation)
+
+    def mark_all_used(self, keys: Iterable[str], generation: int) -> None:
+        """Mark ``keys`` used, whatever generation they were last marked in (a kept page's texts)."""
+        self.stale.update(dict.fromkeys(keys))
+        if len(self.stale) >= _STAMP_BATCH:
+            self.stamp(generation)
+
+    def stamp(self, generation: int) -> None:
+        """Mark the texts in ``stale`` used on disk now, not when the build ends: a warm build that puts
+        every page together from its kept result marks all their texts, and holding their keys to its end
+        took 2.4 MB on the large benchmark site."""
+        conn = self.db(write=True)
+        if conn is None:
+            return
+        try:
+            with conn:
+                conn.executemany(
+                    "UPDATE texts SET gen = ? WHERE key = ?", [(generation, k) for k in self.stale]
+                )
+        except sqlite3.Error:
+            return  # tried again with the rest when the build ends
+        for key in self.stale:
+            if key in self.entries:
+                self.entries[key][2] = generation
+        self.stale.clear()
 
     def read(self, key: str, generation: int) -> str | None:
         conn = self.db()
@@ -457,6 +484,7 @@ _PAGES_TABLE = (
     "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, value BLOB, gen INTEGER) WITHOUT ROWID"
 )
 MAX_PAGE_RESULTS = 50_000
+_STAMP_BATCH = 4096  # texts marked used on disk this many at a time (``_Shard.stamp``)
 _PAGE_BATCH = 100  # results written a hundred at a time: a cold build holds no more of them
 _AHEAD_BYTES = 16 << 20  # at most this much of recent builds' page results read in one query
 
@@ -671,7 +699,7 @@ class Store:
                 return None  # not what this version stores: formatted again, and stored anew
             self._pages.touched.add(key)
             for style_digest, locale, keys in used:
-                self._shard(style_digest, locale).stale.update(dict.fromkeys(keys))
+                self._shard(style_digest, locale).mark_all_used(keys, self.generation)
         return data
 
     def keep_page_result(self, key: str, data: dict) -> None:
