@@ -357,19 +357,20 @@ class _Shard:
         every page together from its kept result marks all their texts, and holding their keys to its end
         took 2.4 MB on the large benchmark site."""
         conn = self.db(write=True)
-        if conn is None:
-            return
         try:
-            with conn:
-                conn.executemany(
-                    "UPDATE texts SET gen = ? WHERE key = ?", [(generation, k) for k in self.stale]
-                )
+            if conn is not None:
+                with conn:
+                    self._stamp_rows(conn, generation)
         except sqlite3.Error:
             return  # tried again with the rest when the build ends
         for key in self.stale:
             if key in self.entries:
                 self.entries[key][2] = generation
         self.stale.clear()
+
+    def _stamp_rows(self, conn: sqlite3.Connection, generation: int) -> None:
+        """Mark the texts in ``stale`` used in the file (in the caller's transaction)."""
+        conn.executemany("UPDATE texts SET gen = ? WHERE key = ?", [(generation, k) for k in self.stale])
 
     def read(self, key: str, generation: int) -> str | None:
         conn = self.db()
@@ -470,8 +471,7 @@ class _Shard:
                 for key in self.dirty.union(self.stale):
                     if key in self.entries:
                         self.entries[key][2] = generation
-                used = [(generation, k) for k in self.stale]
-                conn.executemany("UPDATE texts SET gen = ? WHERE key = ?", used)
+                self._stamp_rows(conn, generation)
                 _prune(conn, "texts", generation - keep_builds, max_entries)
             os.utime(self.path)  # recently used: pruned last
         except (OSError, sqlite3.Error):
