@@ -6,6 +6,8 @@ theme's templates, timed in one process.
     python bench/handlers.py bench/work/200x5x2000-apa/baseline
 
 The site is built ``--builds`` times (default 2) and the last build is reported, so imports are not counted.
+With ``--profile FILE`` the last build also runs under cProfile (its times then count the profiler's
+overhead: use them for where the time goes, not for how much).
 ``markdown`` and ``templates`` include the work they do inside the handlers (Material's blog renders each
 post's excerpt in its on_page_context), so the lines overlap and do not add up to the whole build.
 """
@@ -14,8 +16,10 @@ from __future__ import annotations
 
 import argparse
 import collections
+import cProfile
 import logging
 import os
+import pstats
 import time
 from pathlib import Path
 
@@ -26,6 +30,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("site", type=Path, help="the folder of mkdocs.yml")
     ap.add_argument("--builds", type=int, default=2)
+    ap.add_argument(
+        "--profile",
+        type=Path,
+        help="also run the last build under cProfile, save its stats here and print "
+        "the plugin's and python-liquid's functions by cumulative time",
+    )
     args = ap.parse_args()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -48,14 +58,23 @@ def main() -> None:
     jinja2.Template.render = timed(jinja2.Template.render, spent, "templates (every render)")
 
     root = args.site.resolve()
+    profile = args.profile.resolve() if args.profile else None  # before the chdir
     os.chdir(root)
-    for _ in range(args.builds):
+    for n in range(args.builds):
         spent.clear()
+        profiler = cProfile.Profile() if profile and n == args.builds - 1 else None
         start = time.perf_counter()
         config = load_config(config_file=str(root / "mkdocs.yml"))
+        if profiler is not None:
+            profiler.enable()
         build(config)
+        if profiler is not None:
+            profiler.disable()
         config.plugins.on_shutdown()
         whole = time.perf_counter() - start
+    if profile and profiler is not None:
+        profiler.dump_stats(profile)
+        pstats.Stats(str(profile)).sort_stats("cumulative").print_stats(r"mkdocs_scholar|liquid/", 40)
     print(f"{whole:7.3f} s  whole build ({root.name})")
     for label, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
         if seconds >= 0.005:
