@@ -343,34 +343,6 @@ class _Shard:
     def mark_used(self, key: str, gen: int | None, generation: int) -> None:
         if gen is None or gen < generation - 1:
             self.stale[key] = None  # a text used by every build is rewritten every other build
-            if len(self.stale) >= _STAMP_BATCH:
-                self.stamp(generation)
-
-    def mark_all_used(self, keys: Iterable[str], generation: int) -> None:
-        """Mark ``keys`` used, whatever generation they were last marked in (a kept page's texts)."""
-        self.stale.update(dict.fromkeys(keys))
-        if len(self.stale) >= _STAMP_BATCH:
-            self.stamp(generation)
-
-    def stamp(self, generation: int) -> None:
-        """Mark the texts in ``stale`` used on disk now, not when the build ends: a warm build that puts
-        every page together from its kept result marks all their texts, and holding their keys to its end
-        took 2.4 MB on the large benchmark site."""
-        conn = self.db(write=True)
-        try:
-            if conn is not None:
-                with conn:
-                    self._stamp_rows(conn, generation)
-        except sqlite3.Error:
-            return  # tried again with the rest when the build ends
-        for key in self.stale:
-            if key in self.entries:
-                self.entries[key][2] = generation
-        self.stale.clear()
-
-    def _stamp_rows(self, conn: sqlite3.Connection, generation: int) -> None:
-        """Mark the texts in ``stale`` used in the file (in the caller's transaction)."""
-        conn.executemany("UPDATE texts SET gen = ? WHERE key = ?", [(generation, k) for k in self.stale])
 
     def read(self, key: str, generation: int) -> str | None:
         conn = self.db()
@@ -471,7 +443,8 @@ class _Shard:
                 for key in self.dirty.union(self.stale):
                     if key in self.entries:
                         self.entries[key][2] = generation
-                self._stamp_rows(conn, generation)
+                used = [(generation, k) for k in self.stale]
+                conn.executemany("UPDATE texts SET gen = ? WHERE key = ?", used)
                 _prune(conn, "texts", generation - keep_builds, max_entries)
             os.utime(self.path)  # recently used: pruned last
         except (OSError, sqlite3.Error):
@@ -484,7 +457,6 @@ _PAGES_TABLE = (
     "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, value BLOB, gen INTEGER) WITHOUT ROWID"
 )
 MAX_PAGE_RESULTS = 50_000
-_STAMP_BATCH = 4096  # texts marked used on disk this many at a time (``_Shard.stamp``)
 _PAGE_BATCH = 100  # results written a hundred at a time: a cold build holds no more of them
 _AHEAD_BYTES = 16 << 20  # at most this much of recent builds' page results read in one query
 
@@ -699,7 +671,7 @@ class Store:
                 return None  # not what this version stores: formatted again, and stored anew
             self._pages.touched.add(key)
             for style_digest, locale, keys in used:
-                self._shard(style_digest, locale).mark_all_used(keys, self.generation)
+                self._shard(style_digest, locale).stale.update(dict.fromkeys(keys))
         return data
 
     def keep_page_result(self, key: str, data: dict) -> None:

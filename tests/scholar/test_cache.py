@@ -487,29 +487,6 @@ def test_rows_beyond_the_read_ahead_limit_are_read_one_by_one(tmp_path, monkeypa
     assert len([s for s in statements if s.startswith("SELECT")]) == 1 + 6, statements
 
 
-def test_the_texts_of_kept_pages_are_marked_used_a_batch_at_a_time(tmp_path, monkeypatch):
-    """A warm build marks the texts of every page it puts together from a kept result as used, every other
-    build; it writes the marks a batch at a time instead of holding every key to its end. The texts stay
-    on disk for as many builds as the pages are."""
-    monkeypatch.setattr(cache, "_STAMP_BATCH", 3)
-    first = Store(tmp_path)
-    texts = first.texts("style-digest", "en")
-    for n in range(10):
-        texts.put(f"d{n}|c", f"text {n}")
-        first.keep_page_result(f"key{n}", _result(n))
-    first.finish_build()
-    largest = 0
-    for _ in range(cache.KEEP_BUILDS + 2):
-        store = Store(tmp_path)  # a `mkdocs build` each time: only the pages' results are read
-        for n in range(10):
-            assert store.page_result(f"key{n}") == _result(n)
-            largest = max([largest, *(len(shard.stale) for shard in store._shards.values())])
-        store.finish_build()
-    assert 0 < largest < 3
-    later = Store(tmp_path).texts("style-digest", "en")
-    assert [later.get(f"d{n}|c") for n in range(10)] == [f"text {n}" for n in range(10)]
-
-
 def test_a_damaged_page_result_is_not_used(tmp_path):
     """A row whose bytes changed after it was written (a bad disk, a half-copied cache) fails its
     checksum: the page is formatted again, never shown from a result that reads as something else."""
