@@ -72,7 +72,7 @@ def main() -> None:
             profiler.disable()
         config.plugins.on_shutdown()
         whole = time.perf_counter() - start
-    if profile and profiler is not None:
+    if profiler is not None:
         profiler.dump_stats(profile)
         pstats.Stats(str(profile)).sort_stats("cumulative").print_stats(r"mkdocs_scholar|liquid/", 40)
     print(f"{whole:7.3f} s  whole build ({root.name})")
