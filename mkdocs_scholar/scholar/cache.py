@@ -288,6 +288,19 @@ def _prune(conn: sqlite3.Connection, table: str, last_dropped: int, max_rows: in
         )
 
 
+def _prune_pages(conn: sqlite3.Connection, last_dropped: int, max_rows: int) -> None:
+    """``_prune`` for the pages' results, by their generations in ``used``."""
+    conn.execute("DELETE FROM pages WHERE key IN (SELECT key FROM used WHERE gen <= ?)", (last_dropped,))
+    conn.execute("DELETE FROM used WHERE gen <= ?", (last_dropped,))
+    count = conn.execute("SELECT count(*) FROM used").fetchone()[0]
+    if count > max_rows:
+        oldest = [
+            (k,) for (k,) in conn.execute("SELECT key FROM used ORDER BY gen LIMIT ?", (count - max_rows,))
+        ]
+        conn.executemany("DELETE FROM pages WHERE key = ?", oldest)
+        conn.executemany("DELETE FROM used WHERE key = ?", oldest)
+
+
 # Entries whose texts are read ahead of the pages that ask for them (about ten pages of five citations).
 _READ_AHEAD = 48
 
@@ -456,7 +469,26 @@ class _Shard:
 _PAGES_TABLE = (
     "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, value BLOB, gen INTEGER) WITHOUT ROWID"
 )
+# Each row's generation (the build that last wrote or used it) in a table of its own: SQLite writes a row
+# anew to change one of its columns, and a page's result is 7.5 KB (a page of five references) where this
+# row is 60 bytes. ``pages.gen`` is the build that wrote the row, and no longer read.
+_USED_TABLE = "CREATE TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY, gen INTEGER) WITHOUT ROWID"
 MAX_PAGE_RESULTS = 50_000
+
+
+def _with_generations(conn: sqlite3.Connection) -> bool:
+    """Make sure ``pages.sqlite`` has its ``used`` table. The rows of a file written before it had one go:
+    an older version wrote them, whose keys no page of this one asks for (its code is in every key)."""
+    try:
+        with conn:
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'used'").fetchone() is None:
+                conn.execute("DELETE FROM pages")
+                conn.execute(_USED_TABLE)
+        return True
+    except sqlite3.Error:  # locked by another build: this process works without the file
+        return False
+
+
 _PAGE_BATCH = 100  # results written a hundred at a time: a cold build holds no more of them
 _AHEAD_BYTES = 16 << 20  # at most this much of recent builds' page results read in one query
 
@@ -501,6 +533,9 @@ class _PageResults:
         if self._conn is None or self._pid != os.getpid():  # never a connection across fork
             self._conn = _open(self.path, _PAGES_TABLE)
             self._pid = os.getpid()
+            if self._conn is not None and not _with_generations(self._conn):
+                self._conn.close()
+                self._conn = None
             if self._conn is None:
                 self.path = None  # locked by another build or not writable: this process works without it
         return self._conn
@@ -517,7 +552,9 @@ class _PageResults:
         if found is not None:
             return found
         try:
-            row = conn.execute("SELECT value, gen FROM pages WHERE key = ?", (key,)).fetchone()
+            row = conn.execute(
+                "SELECT p.value, u.gen FROM used u JOIN pages p ON p.key = u.key WHERE u.key = ?", (key,)
+            ).fetchone()
         except sqlite3.OperationalError:  # locked for longer than the timeout: this page is formatted
             return None
         except sqlite3.Error:  # damaged inside (its header was fine): started again, empty
@@ -534,10 +571,12 @@ class _PageResults:
         rows: dict[str, tuple[bytes, int]] = {}
         size = 0
         try:
-            for key, value, gen in conn.execute(
-                "SELECT key, value, gen FROM pages WHERE gen >= ?", (generation - 2,)
-            ):
-                if isinstance(value, bytes):
+            # The generations first, then the rows in the file's order: joined row by row, the read took
+            # 17 ms instead of 12 ms for the large site's 1,000 pages.
+            recent = dict(conn.execute("SELECT key, gen FROM used WHERE gen >= ?", (generation - 2,)))
+            for key, value in conn.execute("SELECT key, value FROM pages") if recent else ():
+                gen = recent.get(key)
+                if gen is not None and isinstance(value, bytes):
                     rows[key] = (value, gen)
                     size += len(value)
                     if size > _AHEAD_BYTES:
@@ -573,9 +612,12 @@ class _PageResults:
                     "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
                     [(k, v, generation) for k, v in pending.items()],
                 )
-                conn.executemany("UPDATE pages SET gen = ? WHERE key = ?", [(generation, k) for k in touched])
+                conn.executemany(
+                    "INSERT OR REPLACE INTO used VALUES (?, ?)",
+                    [(k, generation) for k in touched.union(pending)],
+                )
                 if final:
-                    _prune(conn, "pages", generation - KEEP_BUILDS, MAX_PAGE_RESULTS)
+                    _prune_pages(conn, generation - KEEP_BUILDS, MAX_PAGE_RESULTS)
         except sqlite3.Error:
             pass  # a cache that cannot be written only means formatting again next time
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -429,6 +431,11 @@ def _page_queries(store: Store) -> list[str]:
     return statements
 
 
+def _row_queries(statements: list[str]) -> int:
+    """How many of ``statements`` read pages' results (the generations' table is read on its own)."""
+    return len([s for s in statements if s.startswith("SELECT") and "value" in s])
+
+
 def _result(n: int) -> dict:
     """A page's result as CitationState._format makes it, in part: what the store reads of it is
     "texts", the texts it was made of (marked used with it)."""
@@ -449,7 +456,7 @@ def test_a_warm_build_reads_the_page_results_recent_builds_used_in_one_query(tmp
     store = Store(tmp_path)  # the next `mkdocs build`
     statements = _page_queries(store)
     assert [store.page_result(f"key{n}") for n in range(20)] == [_result(n) for n in range(20)]
-    assert len([s for s in statements if s.startswith("SELECT")]) == 1, statements
+    assert _row_queries(statements) == 1, statements
     assert store._pages.ahead == {}  # each row let go as its page took it
     assert store.page_result("other") is None  # not among them: asked for alone, and not there
     store.finish_build()
@@ -469,7 +476,7 @@ def test_a_page_result_older_than_the_rows_read_ahead_is_still_found(tmp_path):
     statements = _page_queries(later)
     assert later.page_result("new") == _result(2)
     assert later.page_result("old") == _result(1)
-    assert len([s for s in statements if s.startswith("SELECT")]) == 2, statements
+    assert _row_queries(statements) == 2, statements
 
 
 def test_rows_beyond_the_read_ahead_limit_are_read_one_by_one(tmp_path, monkeypatch):
@@ -484,7 +491,74 @@ def test_rows_beyond_the_read_ahead_limit_are_read_one_by_one(tmp_path, monkeypa
     assert [store.page_result(f"key{n}") for n in range(10)] == [_result(n) for n in range(10)]
     assert len(store._pages.ahead) == 0
     # The first query stops after four rows (the limit is passed at the fourth): six pages ask alone.
-    assert len([s for s in statements if s.startswith("SELECT")]) == 1 + 6, statements
+    assert _row_queries(statements) == 1 + 6, statements
+
+
+def _page_keys(store: Store) -> tuple[set[str], set[str]]:
+    """The keys in the pages' table and in the table of their generations."""
+    conn = store._pages.db()
+    assert conn is not None
+    return (
+        {k for (k,) in conn.execute("SELECT key FROM pages")},
+        {k for (k,) in conn.execute("SELECT key FROM used")},
+    )
+
+
+def test_a_page_result_used_again_is_stamped_without_writing_its_row_again(tmp_path):
+    """A build that marks a kept result used writes its generation, 60 bytes, not the result's row (7.5 KB
+    for a page of five references: SQLite writes a row anew to change one of its columns)."""
+    store = Store(tmp_path)
+    store.keep_page_result("key", _result(1))
+    store.finish_build()
+    writes: list[str] = []
+    for _ in range(cache.KEEP_BUILDS + 2):
+        store = Store(tmp_path)  # each build a new process, as `mkdocs build`
+        statements = _page_queries(store)
+        assert store.page_result("key") == _result(1)
+        store.finish_build()
+        writes += [s for s in statements if s.startswith(("INSERT", "UPDATE"))]
+    assert writes and all(s.startswith("INSERT OR REPLACE INTO used") for s in writes), writes
+    assert _page_keys(Store(tmp_path)) == ({"key"}, {"key"})  # kept by being used
+
+
+def test_page_results_no_build_used_for_a_while_are_dropped(tmp_path):
+    store = Store(tmp_path)
+    store.keep_page_result("unused", _result(1))
+    store.finish_build()
+    for n in range(cache.KEEP_BUILDS):
+        store = Store(tmp_path)
+        assert _page_keys(store)[0] == ({"unused", "used"} if n else {"unused"})
+        if n == 0:
+            store.keep_page_result("used", _result(2))
+        else:
+            assert store.page_result("used") == _result(2)
+        store.finish_build()
+    assert _page_keys(Store(tmp_path)) == ({"used"}, {"used"})
+
+
+def test_page_results_beyond_the_limit_are_dropped_oldest_first(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "MAX_PAGE_RESULTS", 2)
+    store = Store(tmp_path)
+    for n in range(3):
+        store.keep_page_result(f"key{n}", _result(n))
+        store.finish_build()
+    assert _page_keys(store) == ({"key1", "key2"}, {"key1", "key2"})
+
+
+def test_page_results_of_a_file_without_their_generations_are_dropped(tmp_path):
+    """A pages.sqlite written before the generations had a table of their own: an older version's rows,
+    whose keys no page asks for, are not kept, and the file gets the table."""
+    (tmp_path / "pages.sqlite").parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.closing(sqlite3.connect(tmp_path / "pages.sqlite")) as conn, conn:
+        conn.execute(cache._PAGES_TABLE)
+        conn.execute("INSERT INTO pages VALUES ('older', ?, 0)", (cache.pack_page_result(_result(1)),))
+    store = Store(tmp_path)
+    assert store.page_result("older") is None
+    store.keep_page_result("key", _result(2))
+    store.finish_build()
+    later = Store(tmp_path)
+    assert later.page_result("key") == _result(2)
+    assert _page_keys(later) == ({"key"}, {"key"})
 
 
 def test_a_damaged_page_result_is_not_used(tmp_path):
