@@ -474,6 +474,8 @@ _PAGES_TABLE = (
 # row is 60 bytes. ``pages.gen`` is the build that wrote the row, and no longer read.
 _USED_TABLE = "CREATE TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY, gen INTEGER) WITHOUT ROWID"
 MAX_PAGE_RESULTS = 50_000
+_PAGE_BATCH = 100  # results written a hundred at a time: a cold build holds no more of them
+_AHEAD_BYTES = 16 << 20  # at most this much of recent builds' page results read in one query
 
 
 def _with_generations(conn: sqlite3.Connection) -> bool:
@@ -487,10 +489,6 @@ def _with_generations(conn: sqlite3.Connection) -> bool:
         return True
     except sqlite3.Error:  # locked by another build: this process works without the file
         return False
-
-
-_PAGE_BATCH = 100  # results written a hundred at a time: a cold build holds no more of them
-_AHEAD_BYTES = 16 << 20  # at most this much of recent builds' page results read in one query
 
 
 def pack_page_result(data: dict) -> bytes:
