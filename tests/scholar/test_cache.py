@@ -548,7 +548,6 @@ def test_page_results_beyond_the_limit_are_dropped_oldest_first(tmp_path, monkey
 def test_page_results_of_a_file_without_their_generations_are_dropped(tmp_path):
     """A pages.sqlite written before the generations had a table of their own: an older version's rows,
     whose keys no page asks for, are not kept, and the file gets the table."""
-    (tmp_path / "pages.sqlite").parent.mkdir(parents=True, exist_ok=True)
     with contextlib.closing(sqlite3.connect(tmp_path / "pages.sqlite")) as conn, conn:
         conn.execute(cache._PAGES_TABLE)
         conn.execute("INSERT INTO pages VALUES ('older', ?, 0)", (cache.pack_page_result(_result(1)),))
