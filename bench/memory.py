@@ -17,24 +17,10 @@ under.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-
-# Run in the measured process: import the modules first, then build as bench/run.py's driver does.
-_CHILD = """
-import importlib, sys
-sys.path.insert(0, sys.argv[1])
-for name in filter(None, sys.argv[2].split(",")):
-    importlib.import_module(name)
-import run
-run.driver(["build", sys.argv[3]])
-"""
+from run import _driver
 
 CASES = [
     ("baseline", "baseline", ""),
@@ -46,19 +32,8 @@ CASES = [
 ]
 
 
-def peak_mb(root: Path, modules: str) -> float:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
-    proc = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(HERE), modules, str(root.resolve())],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
-    if proc.returncode != 0 or not lines:
-        sys.exit(f"build of {root} failed:\n{proc.stderr[-3000:]}")
-    return float(json.loads(lines[-1])["maxrss_mb"])
+def peak_mb(root: Path, imports: str) -> float:
+    return float(_driver(["build", str(root.resolve())], imports=imports)[1]["maxrss_mb"])
 
 
 def main() -> None:

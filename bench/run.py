@@ -194,10 +194,18 @@ def _env() -> dict:
     return env
 
 
-def _driver(args: list[str]) -> tuple[float, dict]:
+def _driver(args: list[str], *, imports: str = "") -> tuple[float, dict]:
+    """Run the driver in a fresh process; ``imports`` (comma-separated modules) are imported before it
+    builds (bench/memory.py)."""
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--driver", *args],
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--driver",
+            *(["--import", imports] if imports else []),
+            *args,
+        ],
         capture_output=True,
         text=True,
         env=_env(),
@@ -329,8 +337,13 @@ def dump_rendered(root: Path, out: Path) -> None:
 
 
 def driver(argv: list[str]) -> None:
+    import importlib
     import logging
 
+    if argv[0] == "--import":
+        for name in argv[1].split(","):
+            importlib.import_module(name)
+        argv = argv[2:]
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
