@@ -34,7 +34,7 @@ import sqlite3
 import sys
 import tempfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -288,6 +288,25 @@ def _prune(conn: sqlite3.Connection, table: str, last_dropped: int, max_rows: in
         )
 
 
+def _stamp_texts(conn: sqlite3.Connection, generation: int, keys: Collection[str]) -> None:
+    """Mark the texts ``keys`` used by build ``generation``. A warm build uses nearly every text of the
+    file: one UPDATE that walks the table in its own order, then the old generations put back on the few
+    rows it should have left, costs a third of an UPDATE per key, which goes through the table in the
+    order the pages read their texts (the large bench site's 17,779 texts: 0.08 s against 0.25 s)."""
+    if not keys:
+        return
+    others = [
+        (gen, key)
+        for key, gen in conn.execute("SELECT key, gen FROM texts WHERE gen IS NULL OR gen < ?", (generation,))
+        if key not in keys
+    ]
+    if 2 * len(others) < len(keys):  # an UPDATE by key costs about three rows of the walk
+        conn.execute("UPDATE texts SET gen = ? WHERE gen IS NULL OR gen < ?", (generation, generation))
+        conn.executemany("UPDATE texts SET gen = ? WHERE key = ?", others)
+    else:
+        conn.executemany("UPDATE texts SET gen = ? WHERE key = ?", [(generation, k) for k in sorted(keys)])
+
+
 def _prune_pages(conn: sqlite3.Connection, last_dropped: int, max_rows: int) -> None:
     """``_prune`` for the pages' results, by their generations in ``used``: rows go by key, and ``pages``
     is never scanned (a result of 7.5 KB fills a page of the file or more)."""
@@ -457,8 +476,7 @@ class _Shard:
                 for key in self.dirty.union(self.stale):
                     if key in self.entries:
                         self.entries[key][2] = generation
-                used = [(generation, k) for k in self.stale]
-                conn.executemany("UPDATE texts SET gen = ? WHERE key = ?", used)
+                _stamp_texts(conn, generation, self.stale)
                 _prune(conn, "texts", generation - keep_builds, max_entries)
             os.utime(self.path)  # recently used: pruned last
         except (OSError, sqlite3.Error):

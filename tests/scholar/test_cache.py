@@ -634,3 +634,32 @@ def test_a_key_of_what_marshal_does_not_know_is_made_from_json(monkeypatch):
     assert _key_bytes([Path("x")]) == b'j["x"]'
     monkeypatch.setattr(engine, "_MARSHAL_SORTS_SETS", False)  # Python 3.10
     assert _key_bytes([{"b", "a"}, 1]) == b'j[["a", "b"], 1]'
+
+
+def _texts_generations(tmp_path: Path) -> dict[str, int]:
+    conn = Store(tmp_path).texts("style", "en")._shard.db()
+    assert conn is not None
+    return dict(conn.execute("SELECT key, gen FROM texts"))
+
+
+@pytest.mark.parametrize("used", [8, 3])
+def test_texts_used_again_are_stamped_and_the_others_keep_their_generations(tmp_path, used):
+    """A build stamps the texts it used with its generation and no other. Using most of the file's texts
+    (8 of 10), it stamps the whole table in one statement and puts the rest back; using few (3), it
+    stamps them one by one. Both leave the file as stamping key by key would."""
+    first = Store(tmp_path)
+    for n in range(10):
+        first.texts("style", "en").put(f"k{n}", f"text {n}")
+    first.finish_build()  # generation 0
+    Store(tmp_path).finish_build()  # generation 1: uses nothing
+    store = Store(tmp_path)  # generation 2: a text of generation 0 is stamped again
+    conn = store.texts("style", "en")._shard.db()
+    assert conn is not None
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    assert [store.texts("style", "en").get(f"k{n}") for n in range(used)] == [f"text {n}" for n in range(used)]
+    store.finish_build()
+    assert _texts_generations(tmp_path) == {f"k{n}": 2 if n < used else 0 for n in range(10)}
+    stamps = [s for s in statements if s.startswith("UPDATE texts SET gen")]
+    # in one statement plus one per row put back, or one per text used
+    assert len(stamps) == (1 + 10 - used if used == 8 else used), stamps
