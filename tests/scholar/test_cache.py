@@ -657,7 +657,8 @@ def test_texts_used_again_are_stamped_and_the_others_keep_their_generations(tmp_
     assert conn is not None
     statements: list[str] = []
     conn.set_trace_callback(statements.append)
-    assert [store.texts("style", "en").get(f"k{n}") for n in range(used)] == [f"text {n}" for n in range(used)]
+    texts = store.texts("style", "en")
+    assert [texts.get(f"k{n}") for n in range(used)] == [f"text {n}" for n in range(used)]
     store.finish_build()
     assert _texts_generations(tmp_path) == {f"k{n}": 2 if n < used else 0 for n in range(10)}
     stamps = [s for s in statements if s.startswith("UPDATE texts SET gen")]
