@@ -653,11 +653,11 @@ def test_texts_used_again_are_stamped_and_the_others_keep_their_generations(tmp_
     first.finish_build()  # generation 0
     Store(tmp_path).finish_build()  # generation 1: uses nothing
     store = Store(tmp_path)  # generation 2: a text of generation 0 is stamped again
-    conn = store.texts("style", "en")._shard.db()
+    texts = store.texts("style", "en")
+    conn = texts._shard.db()
     assert conn is not None
     statements: list[str] = []
     conn.set_trace_callback(statements.append)
-    texts = store.texts("style", "en")
     assert [texts.get(f"k{n}") for n in range(used)] == [f"text {n}" for n in range(used)]
     store.finish_build()
     assert _texts_generations(tmp_path) == {f"k{n}": 2 if n < used else 0 for n in range(10)}
