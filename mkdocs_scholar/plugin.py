@@ -46,6 +46,7 @@ from .scholar.cache import Store
 from .scholar.errors import Problem, ScholarError
 from .scholar.reader import Reader, ReaderOptions, Repository, bibtex_file
 from .scholar.settings import ScholarSettings
+from .scholar.sitefiles import FileStore
 from .site_bibliography import DEFAULT_PAGE, MARKER, SiteCitations
 
 log = get_plugin_logger(__name__)
@@ -93,7 +94,7 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             details_pages=self.config.details_pages,
             excerpt_separator=self.config.excerpt_separator,
             excerpt_marker=blogs.excerpt_marker(config.plugins),
-            reader=_reader(self.config, config),
+            reader=_reader(self.config, config, self._store(root).folder),
             stash_html=True,
             hide_tags=True,
         )
@@ -263,6 +264,8 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
             if self.build.reader is not None:
                 for message in self.build.reader.write_bibtex_files(Path(config.site_dir)):
                     log.warning(message)
+                if self.build.reader.file_store is not None:
+                    self.build.reader.file_store.prune()
             self.build.library.finish()
             if type(self)._serving:
                 # citeproc-py's style and reference objects hold reference cycles: free them now, so
@@ -294,7 +297,7 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         return store
 
 
-def _reader(options: ScholarConfig, config: MkDocsConfig) -> Reader | None:
+def _reader(options: ScholarConfig, config: MkDocsConfig, cache: Path | None) -> Reader | None:
     """What readers get beyond jekyll-scholar's links, as the options switch it on."""
     chosen = ReaderOptions(
         previews=options.previews,
@@ -305,7 +308,11 @@ def _reader(options: ScholarConfig, config: MkDocsConfig) -> Reader | None:
     # The BibTeX of a page's entries goes to a .bib file of its own, written once the page is rendered (a
     # file two pages' URLs name: after the build, on_post_build).
     # Their extras wait in comments until on_post_page shows them (scholar/hidden.py).
-    reader = Reader(chosen, Repository(Path(config.docs_dir)), bibtex_files={}, deferred_extras=True)
+    # Kept in the cache between builds and linked into the site (scholar/sitefiles.py).
+    store = FileStore(cache / "site-bibtex") if cache is not None else None
+    reader = Reader(
+        chosen, Repository(Path(config.docs_dir)), bibtex_files={}, deferred_extras=True, file_store=store
+    )
     return reader if chosen.any else None
 
 

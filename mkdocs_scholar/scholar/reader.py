@@ -19,6 +19,7 @@ that runs after us (and arithmatex on math pages) can never rewrite it.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import posixpath
 import re
@@ -30,6 +31,7 @@ from urllib.parse import quote, urlsplit
 from . import hidden
 from .bibtex import BibEntry
 from .paths import confined
+from .sitefiles import FileStore, write_file
 
 BIBTEX_DIR = "assets/mkdocs_scholar/bibtex"  # where the pages' .bib files go in the built site
 
@@ -131,6 +133,8 @@ class Reader:
     page_file_href: str = ""  # the same, quoted for a URL: once a page, not once an entry
     # True where the generator calls ``hidden.show`` on each finished page: the extras wait in a comment.
     deferred_extras: bool = False
+    # Where the .bib files are kept between builds, to be linked into the site (None: plain files).
+    file_store: FileStore | None = None
 
     def for_site_page(self, cited_in: Mapping[str, Sequence[CitedIn]]) -> Reader:
         return replace(self, cited_in=cited_in)
@@ -160,12 +164,15 @@ class Reader:
             if rel.startswith(("/", "../")) or rel in (".", ".."):
                 continue
             target = site_dir / rel
+            data = ("\n\n".join(texts) + "\n").encode("utf-8")
             try:
                 if target.parent.as_posix() not in made:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     made.add(target.parent.as_posix())
-                with open(target, "w", encoding="utf-8") as f:
-                    f.write("\n\n".join(texts) + "\n")
+                if self.file_store is not None:
+                    self.file_store.put(target, data)
+                else:
+                    write_file(target, data)
             except OSError as exc:
                 failed.append(
                     f"{path}: cannot be written ({exc.strerror or exc}); its BibTeX blocks show a link only"
@@ -253,8 +260,19 @@ def _for_comment(extras: str) -> str:
 
 
 def bibtex_file(url: str) -> str:
-    """The site path of the .bib file of the page at ``url`` (site-relative, ``""`` for the home page)."""
-    return f"{BIBTEX_DIR}/{url.strip('/') or 'index'}.bib"
+    """The site path of the .bib file of the page at ``url`` (site-relative, ``""`` for the home page):
+    ``blog/2019/02/21/iclr/`` → ``…/bibtex/blog~2019~02~21~iclr.bib``. All in one folder: a folder per
+    page would be made anew every build (``sitefiles``). A name too long for a file system (255 bytes)
+    is cut and ends with a hash of the whole. Two URLs that come to one name share the file (the plugin
+    writes it once, after the build)."""
+    name = url.strip("/").replace("/", "~") or "index"
+    if len(name.encode("utf-8")) > _MAX_NAME:
+        digest = hashlib.blake2b(name.encode("utf-8"), digest_size=8).hexdigest()
+        name = name.encode("utf-8")[: _MAX_NAME - 17].decode("utf-8", "ignore") + "-" + digest
+    return f"{BIBTEX_DIR}/{name}.bib"
+
+
+_MAX_NAME = 200  # bytes of a .bib file's name before ".bib" (and a temporary name's 20 more)
 
 
 def _bibtex_block(bibtex: str) -> str:

@@ -429,29 +429,66 @@ def test_pages_bibtex_files_are_written_as_the_pages_render(tmp_path):
     assert list(held) == ["assets/mkdocs_scholar/bibtex/bibliography.bib"], list(held)
     written = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.bib"))
     assert "assets/mkdocs_scholar/bibtex/bibliography.bib" in written
-    assert len([w for w in written if w.startswith("assets/mkdocs_scholar/bibtex/blog/")]) == 2, written
+    assert len([w for w in written if w.startswith("assets/mkdocs_scholar/bibtex/blog~")]) == 2, written
 
 
 def test_a_pages_bibtex_file_that_cannot_be_written_is_a_warning(tmp_path):
     """A page's .bib file that cannot be written is a warning naming it (``--strict`` fails), and the
-    build goes on. ``a.md`` names bibtex/a.bib and ``a.bib/b.md`` needs a folder of that name: one of the
-    two cannot be written."""
+    build goes on. ``index.md`` and ``index/index.md`` both name bibtex/index.bib, written after the
+    build, when MkDocs has copied the static files: one of them makes a folder of that name."""
     root = copy_site(READER, tmp_path / "site-src")
-    for path, key in (("a.md", "roe2019"), ("a.bib/b.md", "moe2017")):
+    for path, key in (("index.md", "roe2019"), ("index/index.md", "moe2017")):
         (root / "docs" / path).parent.mkdir(parents=True, exist_ok=True)
         text = f"# Page\n\n{{% cite {key} %}}\n\n{{% bibliography --cited %}}\n"
         (root / "docs" / path).write_text(text, encoding="utf-8")
+    in_the_way = root / "docs" / "assets" / "mkdocs_scholar" / "bibtex" / "index.bib" / "note.txt"
+    in_the_way.parent.mkdir(parents=True)
+    in_the_way.write_text("a static file", encoding="utf-8")
     strict = run_mkdocs(root)
     assert strict.returncode != 0
-    assert re.search(
-        r"WARNING .*assets/mkdocs_scholar/bibtex/a\.bib(/b\.bib)?: cannot be written", strict.log
-    )
+    assert re.search(r"WARNING .*assets/mkdocs_scholar/bibtex/index\.bib: cannot be written", strict.log)
     assert "Traceback" not in strict.log
     lenient = run_mkdocs(root, strict=False)
     assert lenient.returncode == 0, lenient.log
-    assert (lenient.site / "a" / "index.html").is_file() and (
-        lenient.site / "a.bib" / "b" / "index.html"
-    ).is_file()
+    assert (lenient.site / "index.html").is_file() and (lenient.site / "index" / "index.html").is_file()
+    assert (lenient.site / "assets/mkdocs_scholar/bibtex/index.bib/note.txt").is_file()
+
+
+def test_pages_bibtex_files_are_linked_from_the_cache_build_after_build(tmp_path):
+    """Each page's .bib file is kept in the cache folder and hard-linked into the site: a build makes
+    no new file for a page whose references did not change (``scholar/sitefiles.py``). A page whose
+    references changed gets a new file, and the old one leaves the cache. With ``cache: false`` the
+    files are plain files, as before."""
+    root = copy_site(READER, tmp_path / "site-src")
+    kept = root / ".cache" / "mkdocs_scholar" / "site-bibtex"
+    first_build = run_mkdocs(root)
+    assert first_build.returncode == 0, first_build.log
+    bib_dir = first_build.site / "assets" / "mkdocs_scholar" / "bibtex"
+    site_files = {p.name: p for p in bib_dir.iterdir()}
+    assert len(site_files) == 3, sorted(site_files)  # two posts and the site-wide bibliography
+    inodes = {p.stat().st_ino for p in kept.iterdir()}
+    assert inodes == {p.stat().st_ino for p in site_files.values()}
+    second_build = run_mkdocs(root)
+    assert second_build.returncode == 0, second_build.log
+    assert {p.stat().st_ino for p in bib_dir.iterdir()} == inodes  # the same files, linked again
+    post = root / "docs" / "blog" / "posts" / "2021-02-02-second.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("poe2018", "moe2017"), encoding="utf-8")
+    third_build = run_mkdocs(root)
+    assert third_build.returncode == 0, third_build.log
+    # The second post's file and the site-wide bibliography's (it lists what the posts cite) are new.
+    changed = {p.name: p for p in bib_dir.iterdir() if p.stat().st_ino not in inodes}
+    expected = [n for n in site_files if n.startswith(("blog~2021~02~02~", "bibliography"))]
+    assert sorted(changed) == sorted(expected)
+    (post_file,) = [p for n, p in changed.items() if n.startswith("blog~")]
+    assert "{moe2017," in post_file.read_text("utf-8") and "{poe2018," not in post_file.read_text("utf-8")
+    assert {p.stat().st_ino for p in kept.iterdir()} == {p.stat().st_ino for p in bib_dir.iterdir()}
+
+    plain = copy_site(READER, tmp_path / "plain", scholar={"cache": False})
+    build = run_mkdocs(plain)
+    assert build.returncode == 0, build.log
+    files = list((build.site / "assets" / "mkdocs_scholar" / "bibtex").iterdir())
+    assert len(files) == 3 and all(p.stat().st_nlink == 1 for p in files)
+    assert not (plain / ".cache").exists()
 
 
 def test_two_pages_that_name_one_bibtex_file_share_it(tmp_path):

@@ -228,8 +228,8 @@ def test_bibtex_is_in_the_page_or_in_the_pages_bib_file():
     reader = Reader(ReaderOptions(), bibtex_files=files).for_page("blog/post/")
     linked = reader.entry_extras("k", {}, "k", repository="", delimiter=".", site_root="../../", bibtex=text)
     link = BeautifulSoup(linked, "html.parser").select_one("details.scholar-bibtex a.scholar-bibtex-file")
-    assert link["href"] == f"../../{BIBTEX_DIR}/blog/post.bib#1" and link["data-scholar-key"] == "k"
-    assert files == {f"{BIBTEX_DIR}/blog/post.bib": {text: 1}}
+    assert link["href"] == f"../../{BIBTEX_DIR}/blog~post.bib#1" and link["data-scholar-key"] == "k"
+    assert files == {f"{BIBTEX_DIR}/blog~post.bib": {text: 1}}
 
 
 def test_a_bibtex_file_named_outside_the_site_is_not_written(tmp_path):
@@ -257,8 +257,22 @@ def test_a_pages_bibtex_file_is_written_alone_and_let_go(tmp_path):
             key, {}, key, repository="", delimiter=".", site_root="../../", bibtex=f"@misc{{{key},\n}}"
         )
     assert reader.write_bibtex_files(tmp_path, ["blog/one/"]) == []
-    assert (tmp_path / BIBTEX_DIR / "blog" / "one.bib").read_text(encoding="utf-8") == "@misc{a,\n}\n"
-    assert list(files) == [f"{BIBTEX_DIR}/blog/two.bib"]  # written: no longer held
-    assert not (tmp_path / BIBTEX_DIR / "blog" / "two.bib").exists()
+    assert (tmp_path / BIBTEX_DIR / "blog~one.bib").read_text(encoding="utf-8") == "@misc{a,\n}\n"
+    assert list(files) == [f"{BIBTEX_DIR}/blog~two.bib"]  # written: no longer held
+    assert not (tmp_path / BIBTEX_DIR / "blog~two.bib").exists()
     assert reader.write_bibtex_files(tmp_path) == []  # the end of the build: the rest
-    assert (tmp_path / BIBTEX_DIR / "blog" / "two.bib").read_text(encoding="utf-8") == "@misc{b,\n}\n"
+    assert (tmp_path / BIBTEX_DIR / "blog~two.bib").read_text(encoding="utf-8") == "@misc{b,\n}\n"
+
+
+def test_pages_bibtex_files_are_named_in_one_folder():
+    """One folder for every page's file (a folder per page is made anew each build, ``sitefiles``); a
+    name longer than a file system takes is cut and made unique by a hash of the whole URL."""
+    from mkdocs_scholar.scholar.reader import BIBTEX_DIR, bibtex_file
+
+    assert bibtex_file("") == f"{BIBTEX_DIR}/index.bib"
+    assert bibtex_file("blog/2019/02/21/iclr/") == f"{BIBTEX_DIR}/blog~2019~02~21~iclr.bib"
+    assert bibtex_file("about.html") == f"{BIBTEX_DIR}/about.html.bib"
+    long_a, long_b = ("blog/" + "é" * 150 + f"/{n}/" for n in "ab")
+    names = [bibtex_file(url).rsplit("/", 1)[1] for url in (long_a, long_b)]
+    assert names[0] != names[1]
+    assert all(len(name.encode("utf-8")) <= 255 - 20 and name.endswith(".bib") for name in names)
