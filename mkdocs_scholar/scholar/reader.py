@@ -135,6 +135,8 @@ class Reader:
     deferred_extras: bool = False
     # Where the .bib files are kept between builds, to be linked into the site (None: plain files).
     file_store: FileStore | None = None
+    # The site folders made this build, shared by the pages' readers: one mkdir a folder, not one a page.
+    made_folders: set[str] = field(default_factory=set)
 
     def for_site_page(self, cited_in: Mapping[str, Sequence[CitedIn]]) -> Reader:
         return replace(self, cited_in=cited_in)
@@ -150,7 +152,7 @@ class Reader:
         """Write each page's .bib file into the built site (``bibtex_files``), or only the files of the
         pages at ``urls`` (a page just rendered: its file is then let go); what could not be written."""
         failed = []
-        made: set[str] = set()
+        made = self.made_folders
         files = self.bibtex_files or {}
         if urls is None:
             chosen = list(files.items())
