@@ -1,7 +1,7 @@
 """Where the plugin's citations and bibliographies spend their time in one build of a site: the pages'
-keys, reading and unpacking their kept results, putting them in place, their backlinks, and loading .bib
-files, each timed around its function in a fresh process (no profiler, whose overhead is larger than
-these calls).
+keys, reading and unpacking their kept results, putting them in place, their backlinks, loading .bib
+files, and writing the pages' own .bib files into the site, each timed around its function in a fresh
+process (no profiler, whose overhead is larger than these calls).
 
     python bench/run.py --large --styles apa --runs 1        # makes bench/work/1000x5x20000-apa
     python bench/phases.py bench/work/1000x5x20000-apa/scholar
@@ -43,6 +43,7 @@ def main() -> None:
     time_it(reader.Reader, "fill_backlinks", "backlinks")
     time_it(engine.CitationState, "finish", "finish (all of the above and the rest)")
     time_it(engine.Library, "load", "loading .bib files")
+    time_it(reader.Reader, "write_bibtex_files", "writing the pages' .bib files (not in the part)")
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
     build.build(load_config("mkdocs.yml"))
     for label, seconds in totals.items():
