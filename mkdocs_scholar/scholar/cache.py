@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .bibtex import BibEntry, BibFile
+from .sitefiles import write_file
 
 T = TypeVar("T")
 
@@ -884,9 +885,6 @@ def _write_atomic(path: Path, data: bytes) -> None:
     leaves a half-written file. A folder that cannot be written only means no cache."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
+        write_file(path, data)
     except OSError:
         pass
