@@ -32,6 +32,7 @@ class FileStore:
         self.folder = folder
         self.used: set[str] = set()  # the names this build linked (or wanted to)
         self.linking = True  # False once linking failed for a reason no other file would escape
+        self.folder_made = False  # ``folder`` made (or found) this build: one mkdir, not one a file
 
     def put(self, target: Path, data: bytes) -> None:
         """Make ``target`` hold ``data``: a link to the kept copy, or a plain file. Raises OSError only
@@ -61,7 +62,9 @@ class FileStore:
                 if not target.parent.is_dir():
                     raise
                 # Not kept yet (or pruned by a build beside this one): keep it now.
-                self.folder.mkdir(parents=True, exist_ok=True)
+                if not self.folder_made:
+                    self.folder.mkdir(parents=True, exist_ok=True)
+                    self.folder_made = True
                 write_file(kept, data)
         os.link(kept, target)
 

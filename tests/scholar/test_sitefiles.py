@@ -99,3 +99,20 @@ def test_a_folder_where_the_file_should_go_is_an_error_to_report(tmp_path):
         store.put(site / "a.bib", b"a\n")
     assert (site / "a.bib").is_dir()
     assert not [p for p in site.iterdir() if p.name.endswith(".tmp")]  # no temporary file left behind
+
+
+def test_the_kept_folder_is_made_once_a_build(tmp_path, monkeypatch):
+    """A first build keeps every file anew: its folder is made for the first, not once a file (the
+    twin of the site folder made once a build in ``Reader.write_bibtex_files``)."""
+    import pathlib
+
+    store, site = store_and_site(tmp_path)
+    made = []
+    mkdir = pathlib.Path.mkdir
+    monkeypatch.setattr(
+        pathlib.Path, "mkdir", lambda self, *a, **k: made.append(self) or mkdir(self, *a, **k)
+    )
+    for n in range(3):
+        store.put(site / f"{n}.bib", f"{n}\n".encode())
+    assert made.count(store.folder) == 2  # pathlib makes the parent, then tries the folder again
+    assert sorted(p.read_bytes() for p in store.folder.iterdir()) == [b"0\n", b"1\n", b"2\n"]
