@@ -183,9 +183,14 @@ class DiskEntries(Mapping[str, BibEntry]):
         return file
 
     def _db(self) -> sqlite3.Connection:
-        # A connection is never used across fork (formatting workers open their own).
+        # A connection is never used across fork (formatting workers open their own). The file is never
+        # changed once written (``write`` puts a new file in its place, which an open connection does not
+        # see): ``immutable`` spares each query its locks and the check for changes, 28 against 12 µs a
+        # key looked up, and 0.33-0.37 against 0.21-0.25 s for the large benchmark site's 4,440.
         if self._conn is None or self._pid != os.getpid():
-            self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._conn = sqlite3.connect(
+                f"{self.path.absolute().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False
+            )
             self._conn.execute(_SMALL_PAGE_CACHE)
             self._pid = os.getpid()
         return self._conn

@@ -144,6 +144,32 @@ def test_a_file_read_back_from_disk_unpickles_only_the_entries_read(tmp_path):
     assert {k: entry_digest(v) for k, v in entries.items()} == parsed.digests
 
 
+def test_a_stored_file_is_read_from_a_folder_whose_name_a_uri_would_misread(tmp_path):
+    """The stored file is opened by URI: a cache folder named with "#", "?", "%" or a space is still read
+    (not parsed again each build, as a cache that fails to open would be)."""
+    folder = tmp_path / "my blog #2? 100%"
+    parsed = ParsedBib.of(parse_bib_text(BIB, "a.bib"))
+    Store(folder).store_bib("d", "a.bib", parsed)
+    stored = Store(folder).parsed_bib("d", "a.bib")
+    assert stored is not None and isinstance(stored.file.entries, cache.DiskEntries)
+    assert stored.file.entries["k3"] == parsed.file.entries["k3"]
+
+
+def test_a_stored_file_replaced_while_open_is_read_as_it_was(tmp_path):
+    """Stored files are opened ``immutable`` (no locks or change checks per query): that holds because a
+    file is only ever replaced whole, by a rename, and an open connection goes on reading the file it
+    opened, complete and unchanged."""
+    first = ParsedBib.of(parse_bib_text(BIB, "a.bib"))
+    Store(tmp_path).store_bib("d", "a.bib", first)
+    entries = Store(tmp_path).parsed_bib("d", "a.bib").file.entries
+    assert entries["k1"].fields["title"] == "Title 1"
+    path = entries.path
+    edited = ParsedBib.of(parse_bib_text(BIB.replace("Title", "Other"), "a.bib"))
+    cache.DiskEntries.write(path, edited.file, edited.digests)
+    assert entries["k2"].fields["title"] == "Title 2" and len(entries) == 30
+    assert cache.DiskEntries.read(path).entries["k2"].fields["title"] == "Other 2"
+
+
 def test_looking_up_many_keys_at_once_answers_as_asking_one_by_one(tmp_path):
     """``look_up`` (the prefetch step asks about every page's keys) learns in one query per few hundred
     keys what each key's digest and set members are, and that a key is absent; a key in another case is
