@@ -216,3 +216,20 @@ def test_code_that_an_extension_stashes_still_shows_the_citation_as_text(extensi
     html = md.convert(f"See {{C}} first.\n\n{text}".replace("{C}", rawhtml.wrap(CITE, inline=True)))
     assert html.count("<a class") == 1 and "\x02" not in html, html  # the one outside code
     assert "&lt;a class=" in html or "&lt;</span><span" in html, html
+
+
+def test_marked_pieces_are_found_as_their_marks_pair_up():
+    """Each opening mark takes the next closing mark of its own kind; one never closed is text; a comment
+    that only starts like a mark (the hidden tags' ``<!--scholar-hidden``) is text."""
+    o, c, oi, ci = rawhtml.OPEN, rawhtml.CLOSE, rawhtml.OPEN_INLINE, rawhtml.CLOSE_INLINE
+    text = f"a{o}x\ny{c} b{oi}c{ci} {o}never closed {oi}<!--scholar-hidden <i> -->{oi}z{ci}{o}p{ci}{c}"
+    found = [(inline, piece) for _, _, inline, piece in rawhtml._marked(text)]
+    assert found == [
+        (False, "x\ny"),
+        (True, "c"),
+        (False, f"never closed {oi}<!--scholar-hidden <i> -->{oi}z{ci}{o}p{ci}"),
+    ]
+    spans = [text[start:end] for start, end, _, _ in rawhtml._marked(text)]
+    assert spans[0] == f"{o}x\ny{c}" and spans[1] == f"{oi}c{ci}" and text.endswith(spans[2])
+    assert list(rawhtml._marked(f"{oi}never closed {o}")) == []
+    assert [p for *_, p in rawhtml._marked(f"{oi}open {oi}inner{ci}")] == [f"open {oi}inner"]
