@@ -9,7 +9,9 @@ The site is built ``--builds`` times (default 2) and the last build is reported,
 With ``--profile FILE`` the last build also runs under cProfile (its times then count the profiler's
 overhead: use them for where the time goes, not for how much).
 ``markdown`` and ``templates`` include the work they do inside the handlers (Material's blog renders each
-post's excerpt in its on_page_context), so the lines overlap and do not add up to the whole build.
+post's excerpt in its on_page_context), so the lines overlap and do not add up to the whole build; so
+does ``markdown`` the two lines of the plugin's Markdown extension (``mkdocs_scholar/rawhtml.py``), which
+the ``output`` site uses too.
 """
 
 from __future__ import annotations
@@ -56,6 +58,14 @@ def main() -> None:
     mkdocs.plugins.PluginCollection._register_event = register_timed
     markdown.Markdown.convert = timed(markdown.Markdown.convert, spent, "markdown (every conversion)")
     jinja2.Template.render = timed(jinja2.Template.render, spent, "templates (every render)")
+    # The plugin's Markdown extension runs inside the conversions (so inside "markdown"), not in a handler.
+    from mkdocs_scholar import rawhtml
+
+    for cls, label in (
+        (rawhtml.RawHtmlPreprocessor, "scholar's Markdown extension, before (stashing the pieces)"),
+        (rawhtml.InlinePiecePostprocessor, "scholar's Markdown extension, after (placing citations)"),
+    ):
+        cls.run = timed(cls.run, spent, label)
 
     root = args.site.resolve()
     profile = args.profile.resolve() if args.profile else None  # before the chdir
