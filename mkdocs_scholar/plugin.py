@@ -86,15 +86,16 @@ class ScholarPlugin(BasePlugin[ScholarConfig]):
         for note in notes:
             log.warning(f"mkdocs.yml: {note}")
         site = SiteFacts.from_config(root, config)
+        store = self._store(root)
         self.build = BuildState(
             site,
             settings,
             math=self.config.math,
-            store=self._store(root),
+            store=store,
             details_pages=self.config.details_pages,
             excerpt_separator=self.config.excerpt_separator,
             excerpt_marker=blogs.excerpt_marker(config.plugins),
-            reader=_reader(self.config, config, self._store(root).folder),
+            reader=_reader(self.config, config, store.folder),
             stash_html=True,
             hide_tags=True,
         )
