@@ -70,7 +70,8 @@ class FileStore:
 
     def prune(self) -> int:
         """Drop the kept files this build did not use (a page's references changed, a page went); how
-        many. Nothing is dropped after a build that linked nothing. The site's links keep their files."""
+        many. Nothing is dropped after a build that linked nothing, or that stopped linking part way (the
+        files it wrote plain are not in ``used``). The site's links keep their files."""
         if not self.used or not self.linking:
             return 0
         dropped = 0
